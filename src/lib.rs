@@ -1,0 +1,13 @@
+//! # imps
+//!
+//! Wireless Village / OMA IMPS (Instant Messaging and Presence Service) for Rust: the facade of
+//! the `imps-*` crate family. Each part is a sans-IO crate: it takes bytes, messages and the
+//! current time, and returns messages, effects and the next deadline.
+//!
+//! | crate | what it holds |
+//! |---|---|
+//! | [`wbxml`] (`imps-wbxml`) | generic WBXML 1.0–1.3 reader and writer |
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub use imps_wbxml as wbxml;
