@@ -32,6 +32,7 @@ mod error;
 mod event;
 mod header;
 mod limits;
+mod mb;
 mod reader;
 mod table;
 pub mod token;
