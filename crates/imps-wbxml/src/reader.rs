@@ -549,3 +549,7 @@ fn decode_str(charset: Charset, bytes: &[u8]) -> Result<Cow<'_, str>, ErrorKind>
         },
     }
 }
+
+#[cfg(test)]
+#[path = "reader_tests.rs"]
+mod tests;

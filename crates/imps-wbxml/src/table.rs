@@ -87,7 +87,11 @@ impl Language {
     /// The attribute-start token that best encodes `name="value"`: the entry for `name` with the
     /// longest `value_prefix` that `value` starts with. Returns `(page, entry)`; the caller writes
     /// the rest of the value after the prefix.
-    pub fn attr_start_token(&self, name: &str, value: &str) -> Option<(u8, &'static AttrStartEntry)> {
+    pub fn attr_start_token(
+        &self,
+        name: &str,
+        value: &str,
+    ) -> Option<(u8, &'static AttrStartEntry)> {
         self.attr_pages
             .iter()
             .flat_map(|p| p.starts.iter().map(move |e| (p.page, e)))

@@ -451,7 +451,8 @@ impl Writer {
             AttrStart::Token { token, .. } if !(*token < 0x80 && token & 0x3F >= 0x05) => {
                 Err(self.error(ErrorKind::TokenOutOfRange(*token)))
             }
-            _ => Ok(()),
+            AttrStart::Token { .. } => Ok(()),
+            AttrStart::Literal(name) => self.encode_str(name).map(drop),
         }
     }
 
@@ -614,3 +615,7 @@ impl Writer {
         self.error(ErrorKind::InvalidWriterState(what))
     }
 }
+
+#[cfg(test)]
+#[path = "writer_tests.rs"]
+mod tests;
