@@ -1,0 +1,451 @@
+//! WBXML encoding through `imps-wbxml`, with the CSP conventions (spec notes section 6):
+//! `EXT_T_0` is an index into the CSP value table, integers and DateTime travel as `OPAQUE`,
+//! `xmlns` is an attribute-start token followed by the version as an inline string.
+
+use std::borrow::Cow;
+
+use bytes::BytesMut;
+use imps_wbxml::{AttrStart, AttrValue, Event, Extension, PublicId, Reader, StringTableMode, Tag, Writer, WriterHeader};
+
+use super::{Child, Leaf, Sink, Source};
+use crate::raw::{RawElement, RawNode};
+use crate::schema::{self, Elem};
+use crate::{DateTime, DecodeOptions, Error, Version};
+
+/// The version a WBXML public id names.
+fn version_from_public_id(id: &PublicId<'_>) -> Option<Version> {
+    match id {
+        PublicId::Known(n) => Version::ALL.into_iter().find(|v| v.wbxml_public_id() == *n),
+        PublicId::String(s) => super::xml::version_from_public_id(s),
+        PublicId::Unknown => None,
+    }
+}
+
+/// The version an `xmlns` attribute (start token + inline suffix) names.
+fn version_from_xmlns(token: u8, suffix: &str) -> Option<Version> {
+    let family = schema::ATTR_STARTS.iter().find(|e| e.token == token)?;
+    Version::ALL.into_iter().find(|v| {
+        let ns = v.csp_namespace();
+        ns.strip_prefix(family.value_prefix) == Some(suffix)
+    })
+}
+
+enum Seg {
+    Known(Elem),
+    Unknown(String),
+}
+
+pub(crate) struct WbxmlSource<'a> {
+    reader: Reader<'a>,
+    version: Version,
+    stack: Vec<Seg>,
+}
+
+impl<'a> WbxmlSource<'a> {
+    /// Reads the header and the root start; the source is then positioned inside the root.
+    pub(crate) fn new(input: &'a [u8], opts: &DecodeOptions) -> Result<Self, Error> {
+        if input.len() > opts.max_size {
+            return Err(Error::TooLarge { size: input.len(), limit: opts.max_size });
+        }
+        let limits = imps_wbxml::Limits::DEFAULT.with_max_input(opts.max_size).with_max_depth(opts.max_depth);
+        let mut reader = Reader::with_limits(input, limits)?;
+        let header_version = version_from_public_id(&reader.header().public_id);
+        let mut ns_version = None;
+        let mut found_ns = None;
+        loop {
+            match reader.next()? {
+                Some(Event::Pi) => skip_attribute_events(&mut reader)?,
+                Some(Event::Start { tag, has_attributes, .. }) => {
+                    let is_root = match &tag {
+                        Tag::Token { page: 0, token: 0x09 } => true,
+                        Tag::Literal(n) => n == "WV-CSP-Message",
+                        Tag::Token { .. } => false,
+                    };
+                    if !is_root {
+                        return Err(Error::WrongRoot { found: format!("{tag:?}") });
+                    }
+                    if has_attributes {
+                        // xmlns = start token + inline version suffix.
+                        let mut current: Option<u8> = None;
+                        let mut suffix = String::new();
+                        loop {
+                            match reader.next()? {
+                                Some(Event::AttrStart(AttrStart::Token { page: 0, token })) => {
+                                    current = Some(token);
+                                    suffix.clear();
+                                }
+                                Some(Event::AttrStart(_)) => current = None,
+                                Some(Event::AttrValue(AttrValue::Text(t))) => suffix.push_str(&t),
+                                Some(Event::AttrValue(_)) => {}
+                                Some(Event::AttrEnd) => break,
+                                _ => return Err(Error::Wbxml(imps_wbxml::Error::new(imps_wbxml::ErrorKind::UnexpectedEof, reader.offset()))),
+                            }
+                            if let Some(t) = current {
+                                if let Some(v) = version_from_xmlns(t, &suffix) {
+                                    ns_version = Some(v);
+                                }
+                                if let Some(family) = schema::ATTR_STARTS.iter().find(|e| e.token == t) {
+                                    found_ns = Some(format!("{}{}", family.value_prefix, suffix));
+                                }
+                            }
+                        }
+                    }
+                    let version = match (header_version, ns_version) {
+                        (_, Some(v)) => v,
+                        (Some(v), None) => v,
+                        (None, None) => {
+                            return Err(Error::UnknownVersion {
+                                found: found_ns.unwrap_or_else(|| format!("public id {:?}", reader.header().public_id)),
+                            })
+                        }
+                    };
+                    return Ok(WbxmlSource { reader, version, stack: vec![Seg::Known(Elem::WVCSPMessage)] });
+                }
+                Some(other) => return Err(Error::WrongRoot { found: format!("{other:?}") }),
+                None => return Err(Error::WrongRoot { found: "nothing (empty body)".into() }),
+            }
+        }
+    }
+
+    /// After the root ends: the reader must reach the end of the document.
+    pub(crate) fn finish(mut self) -> Result<(), Error> {
+        loop {
+            match self.reader.next()? {
+                None => return Ok(()),
+                Some(Event::Pi) => skip_attribute_events(&mut self.reader)?,
+                Some(other) => {
+                    return Err(Error::UnexpectedContent { path: String::new(), found: format!("after the root element: {other:?}") })
+                }
+            }
+        }
+    }
+
+    fn resolve(&self, tag: &Tag<'a>) -> (Child<'a>, Seg) {
+        match tag {
+            Tag::Token { page, token } => match Elem::from_token(self.version, *page, *token) {
+                Some(e) => (Child::Known(e), Seg::Known(e)),
+                None => {
+                    let n = format!("token {page:#04x}:{token:#04x}");
+                    (Child::Unknown(Cow::Owned(n.clone())), Seg::Unknown(n))
+                }
+            },
+            Tag::Literal(n) => match Elem::from_name(n) {
+                Some(e) => (Child::Known(e), Seg::Known(e)),
+                None => (Child::Unknown(n.clone()), Seg::Unknown(n.to_string())),
+            },
+        }
+    }
+
+    fn tag_name(&self, tag: &Tag<'_>) -> String {
+        match tag {
+            Tag::Token { page, token } => match Elem::from_token(self.version, *page, *token) {
+                Some(e) => e.name(self.version).to_owned(),
+                None => format!("token {page:#04x}:{token:#04x}"),
+            },
+            Tag::Literal(n) => n.to_string(),
+        }
+    }
+
+    fn eof(&self) -> Error {
+        Error::Wbxml(imps_wbxml::Error::new(imps_wbxml::ErrorKind::UnexpectedEof, self.reader.offset()))
+    }
+
+    fn ext_text(&self, ext: &Extension<'_>) -> Result<&'static str, Error> {
+        match ext {
+            Extension::Token { n: 0, value } => schema::ext_value(self.version, *value).ok_or_else(|| Error::InvalidValue {
+                path: self.path(),
+                value: format!("EXT_T_0 {value:#x}"),
+                expected: "an index into the CSP value table",
+            }),
+            other => Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?} (CSP uses only EXT_T_0)") }),
+        }
+    }
+
+    fn entity(&self, cp: u32) -> Result<char, Error> {
+        char::from_u32(cp).filter(|c| *c != '\0').ok_or_else(|| Error::InvalidValue {
+            path: self.path(),
+            value: format!("ENTITY {cp:#x}"),
+            expected: "a Unicode scalar value",
+        })
+    }
+
+    /// Reads the attributes of a non-root element and returns the literal ones (kept for raw
+    /// content); xmlns tokens are dropped.
+    fn read_attributes(&mut self) -> Result<Vec<(String, String)>, Error> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut keep = false;
+        loop {
+            match self.reader.next()?.ok_or_else(|| self.eof())? {
+                Event::AttrStart(AttrStart::Literal(n)) => {
+                    keep = true;
+                    out.push((n.into_owned(), String::new()));
+                }
+                Event::AttrStart(AttrStart::Token { .. }) => keep = false,
+                Event::AttrValue(AttrValue::Text(t)) if keep => {
+                    if let Some(last) = out.last_mut() {
+                        last.1.push_str(&t);
+                    }
+                }
+                Event::AttrValue(_) => {}
+                Event::AttrEnd => return Ok(out),
+                other => return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?} in attributes") }),
+            }
+        }
+    }
+}
+
+fn skip_attribute_events(reader: &mut Reader<'_>) -> Result<(), Error> {
+    loop {
+        match reader.next()? {
+            Some(Event::AttrEnd) => return Ok(()),
+            Some(Event::AttrStart(_)) | Some(Event::AttrValue(_)) => {}
+            _ => return Err(Error::Wbxml(imps_wbxml::Error::new(imps_wbxml::ErrorKind::UnexpectedEof, reader.offset()))),
+        }
+    }
+}
+
+fn append<'a>(acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>) {
+    match acc {
+        None => *acc = Some(piece),
+        Some(a) => a.to_mut().push_str(&piece),
+    }
+}
+
+impl<'a> Source<'a> for WbxmlSource<'a> {
+    fn version(&self) -> Version {
+        self.version
+    }
+
+    fn next_child(&mut self) -> Result<Option<Child<'a>>, Error> {
+        loop {
+            match self.reader.next()?.ok_or_else(|| self.eof())? {
+                Event::Start { tag, has_attributes, .. } => {
+                    let (child, seg) = self.resolve(&tag);
+                    self.stack.push(seg);
+                    if has_attributes {
+                        self.read_attributes()?;
+                    }
+                    return Ok(Some(child));
+                }
+                Event::End => {
+                    self.stack.pop();
+                    return Ok(None);
+                }
+                Event::Text(t) if t.chars().all(char::is_whitespace) => {}
+                Event::Pi => skip_attribute_events(&mut self.reader)?,
+                other => return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?}").chars().take(64).collect() }),
+            }
+        }
+    }
+
+    fn leaf(&mut self) -> Result<Leaf<'a>, Error> {
+        let mut text: Option<Cow<'a, str>> = None;
+        let mut opaque: Option<Cow<'a, [u8]>> = None;
+        loop {
+            let ev = self.reader.next()?.ok_or_else(|| self.eof())?;
+            match ev {
+                Event::Text(t) => append(&mut text, t),
+                Event::Extension(ext) => {
+                    let v = self.ext_text(&ext)?;
+                    append(&mut text, Cow::Borrowed(v));
+                }
+                Event::Entity(cp) => {
+                    let c = self.entity(cp)?;
+                    append(&mut text, Cow::Owned(c.to_string()));
+                }
+                Event::Opaque(b) => {
+                    if opaque.is_some() {
+                        return Err(Error::UnexpectedContent { path: self.path(), found: "a second OPAQUE block".into() });
+                    }
+                    opaque = Some(b);
+                }
+                Event::End => {
+                    self.stack.pop();
+                    return match (text, opaque) {
+                        (None, Some(b)) => Ok(Leaf::Opaque(b)),
+                        (t, None) => Ok(Leaf::Text(t.unwrap_or(Cow::Borrowed("")))),
+                        (Some(_), Some(_)) => {
+                            Err(Error::UnexpectedContent { path: self.path(), found: "OPAQUE mixed with text".into() })
+                        }
+                    };
+                }
+                Event::Pi => skip_attribute_events(&mut self.reader)?,
+                Event::Start { tag, .. } => {
+                    return Err(Error::UnexpectedContent {
+                        path: self.path(),
+                        found: format!("element {} where a value belongs", self.tag_name(&tag)),
+                    })
+                }
+                other => return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?}").chars().take(64).collect() }),
+            }
+        }
+    }
+
+    fn raw_content(&mut self) -> Result<Vec<RawNode>, Error> {
+        let mut nodes = Vec::new();
+        let mut text: Option<Cow<'a, str>> = None;
+        fn flush(text: &mut Option<Cow<'_, str>>, nodes: &mut Vec<RawNode>) {
+            if let Some(t) = text.take() {
+                nodes.push(RawNode::Text(t.into_owned()));
+            }
+        }
+        loop {
+            match self.reader.next()?.ok_or_else(|| self.eof())? {
+                Event::Text(t) => append(&mut text, t),
+                Event::Extension(ext) => {
+                    let v = self.ext_text(&ext)?;
+                    append(&mut text, Cow::Borrowed(v));
+                }
+                Event::Entity(cp) => {
+                    let c = self.entity(cp)?;
+                    append(&mut text, Cow::Owned(c.to_string()));
+                }
+                Event::Opaque(b) => {
+                    let s = std::str::from_utf8(&b)
+                        .map_err(|_| Error::InvalidValue { path: self.path(), value: "<binary OPAQUE>".into(), expected: "text" })?;
+                    append(&mut text, Cow::Owned(s.to_owned()));
+                }
+                Event::Start { tag, has_attributes, .. } => {
+                    flush(&mut text, &mut nodes);
+                    let name = self.tag_name(&tag);
+                    let (_, seg) = self.resolve(&tag);
+                    self.stack.push(seg);
+                    let attributes = if has_attributes { self.read_attributes()? } else { Vec::new() };
+                    let children = self.raw_content()?;
+                    nodes.push(RawNode::Element(RawElement { name, attributes, children }));
+                }
+                Event::End => {
+                    flush(&mut text, &mut nodes);
+                    self.stack.pop();
+                    return Ok(nodes);
+                }
+                Event::Pi => skip_attribute_events(&mut self.reader)?,
+                other => return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?}").chars().take(64).collect() }),
+            }
+        }
+    }
+
+    fn path(&self) -> String {
+        let mut p = String::new();
+        for s in &self.stack {
+            p.push('/');
+            match s {
+                Seg::Known(e) => p.push_str(e.name(self.version)),
+                Seg::Unknown(n) => p.push_str(n),
+            }
+        }
+        p
+    }
+}
+
+/// Writes CSP WBXML: the version's public id, `xmlns` attribute tokens on `WV-CSP-Message`,
+/// `TransactionContent` and `PresenceSubList`, whole-value `EXT_T_0` tokens, `OPAQUE` integers.
+pub(crate) struct WbxmlSink {
+    w: Writer,
+    version: Version,
+}
+
+fn wb(e: imps_wbxml::Error) -> Error {
+    match e.kind {
+        imps_wbxml::ErrorKind::NulInString => Error::Unencodable { element: "string", reason: "NUL character" },
+        _ => Error::Wbxml(e),
+    }
+}
+
+impl WbxmlSink {
+    pub(crate) fn new(version: Version, mode: StringTableMode) -> Self {
+        let header = WriterHeader::new(PublicId::Known(version.wbxml_public_id()));
+        WbxmlSink { w: Writer::new(header, mode), version }
+    }
+
+    pub(crate) fn finish(self) -> Result<BytesMut, Error> {
+        self.w.finish().map_err(wb)
+    }
+
+    fn xmlns(&mut self, family: usize) -> Result<(), Error> {
+        // family: 0 CSP, 1 PA, 2 TRC; tokens per spec notes 6.3.3.
+        let base = match self.version {
+            Version::V1_1 => 0x05,
+            Version::V1_2 => 0x08,
+            Version::V1_3 => 0x0B,
+        };
+        let token = base + family as u8;
+        self.w.attribute(AttrStart::Token { page: 0, token }).map_err(wb)?;
+        self.w.attr_value(AttrValue::Text(Cow::Borrowed(self.version.as_str()))).map_err(wb)
+    }
+
+    fn checked_text(&mut self, element: &'static str, text: &str) -> Result<(), Error> {
+        if text.contains('\0') {
+            return Err(Error::Unencodable { element, reason: "NUL character" });
+        }
+        self.w.text(text).map_err(wb)
+    }
+}
+
+impl Sink for WbxmlSink {
+    fn version(&self) -> Version {
+        self.version
+    }
+
+    fn start(&mut self, elem: Elem) -> Result<(), Error> {
+        let (page, token) =
+            elem.token(self.version).ok_or(Error::NotInVersion { element: elem.name(self.version), version: self.version })?;
+        self.w.start(Tag::Token { page, token }).map_err(wb)?;
+        match elem {
+            Elem::WVCSPMessage => self.xmlns(0),
+            Elem::PresenceSubList => self.xmlns(1),
+            Elem::TransactionContent => self.xmlns(2),
+            _ => Ok(()),
+        }
+    }
+
+    fn text(&mut self, elem: Elem, text: &str) -> Result<(), Error> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        match schema::ext_index(self.version, text) {
+            Some(i) => self.w.extension(Extension::Token { n: 0, value: i }).map_err(wb),
+            None => self.checked_text(elem.name(self.version), text),
+        }
+    }
+
+    fn integer(&mut self, value: u32) -> Result<(), Error> {
+        let bytes = value.to_be_bytes();
+        let skip = (value.leading_zeros() / 8).min(3) as usize;
+        self.w.opaque(&bytes[skip..]).map_err(wb)
+    }
+
+    fn datetime(&mut self, elem: Elem, value: &DateTime) -> Result<(), Error> {
+        match value.to_opaque() {
+            Some(b) => self.w.opaque(&b).map_err(wb),
+            None => self.checked_text(elem.name(self.version), &value.to_string()),
+        }
+    }
+
+    fn raw(&mut self, raw: &RawElement) -> Result<(), Error> {
+        let tag = match Elem::from_name(&raw.name).and_then(|e| e.token(self.version)) {
+            Some((page, token)) => Tag::Token { page, token },
+            None => Tag::Literal(Cow::Borrowed(raw.name.as_str())),
+        };
+        self.w.start(tag).map_err(wb)?;
+        for (k, v) in &raw.attributes {
+            self.w.attribute(AttrStart::Literal(Cow::Borrowed(k.as_str()))).map_err(wb)?;
+            if !v.is_empty() {
+                self.w.attr_value(AttrValue::Text(Cow::Borrowed(v.as_str()))).map_err(wb)?;
+            }
+        }
+        self.raw_nodes(&raw.children)?;
+        self.w.end().map_err(wb)
+    }
+
+    fn raw_text(&mut self, text: &str) -> Result<(), Error> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.checked_text("extension element", text)
+    }
+
+    fn end(&mut self) -> Result<(), Error> {
+        self.w.end().map_err(wb)
+    }
+}
