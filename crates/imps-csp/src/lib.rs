@@ -34,6 +34,9 @@ mod result_code;
 pub mod schema;
 mod version;
 
+#[cfg(test)]
+mod testutil;
+
 pub use datetime::{DateTime, Zone};
 pub use elements::CspResult;
 pub use error::Error;
