@@ -127,12 +127,12 @@ impl DateTime {
             Zone::Local => 0,
             Zone::Offset(_) => return None,
         };
-        let v: u64 = (self.year as u64) << 32
-            | (self.month as u64) << 28
-            | (self.day as u64) << 23
-            | (self.hour as u64) << 18
-            | (self.minute as u64) << 12
-            | (self.second as u64) << 6;
+        let v: u64 = (self.year as u64) << 26
+            | (self.month as u64) << 22
+            | (self.day as u64) << 17
+            | (self.hour as u64) << 12
+            | (self.minute as u64) << 6
+            | self.second as u64;
         let b = v.to_be_bytes();
         Some([b[3], b[4], b[5], b[6], b[7], tz])
     }
@@ -142,7 +142,7 @@ impl DateTime {
         let b: &[u8; 6] = b.try_into().ok()?;
         let v = u64::from_be_bytes([0, 0, 0, b[0], b[1], b[2], b[3], b[4]]);
         if v >> 38 != 0 {
-            return None;
+            return None; // the two reserved bits
         }
         let zone = match b[5] {
             b'Z' => Zone::Utc,
@@ -150,15 +150,15 @@ impl DateTime {
             _ => return None,
         };
         let dt = DateTime {
-            year: (v >> 32 & 0xFFF) as u16,
-            month: (v >> 28 & 0xF) as u8,
-            day: (v >> 23 & 0x1F) as u8,
-            hour: (v >> 18 & 0x1F) as u8,
-            minute: (v >> 12 & 0x3F) as u8,
-            second: (v >> 6 & 0x3F) as u8,
+            year: (v >> 26 & 0xFFF) as u16,
+            month: (v >> 22 & 0xF) as u8,
+            day: (v >> 17 & 0x1F) as u8,
+            hour: (v >> 12 & 0x1F) as u8,
+            minute: (v >> 6 & 0x3F) as u8,
+            second: (v & 0x3F) as u8,
             zone,
         };
-        (v & 0x3F == 0 && dt.is_valid()).then_some(dt)
+        dt.is_valid().then_some(dt)
     }
 
     /// Seconds since the Unix epoch, for UTC values (offsets applied; local time taken as UTC).
