@@ -89,7 +89,14 @@ fn invalid_input_exits_1_with_one_line() {
 
 #[test]
 fn usage_errors_exit_2() {
-    for args in [&[][..], &["--no-such-flag"][..], &["frobnicate"][..], &["check", "--version", "1.2"][..], &["xml2wbxml", "--version", "9.9"][..], &["xml2wbxml", "a", "b"][..]] {
+    for args in [
+        &[][..],
+        &["--no-such-flag"][..],
+        &["frobnicate"][..],
+        &["check", "--version", "1.2"][..],
+        &["xml2wbxml", "--version", "9.9"][..],
+        &["xml2wbxml", "a", "b"][..],
+    ] {
         let o = imps(args, b"");
         assert_eq!(o.status.code(), Some(2), "{args:?}");
     }

@@ -208,11 +208,17 @@ impl DateTime {
 /// ISO 8601 basic form, e.g. `20261125T101500Z`, `20261125T101500`, `20261125T101500+0130`.
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}{:02}{:02}T{:02}{:02}{:02}", self.year, self.month, self.day, self.hour, self.minute, self.second)?;
+        write!(
+            f,
+            "{:04}{:02}{:02}T{:02}{:02}{:02}",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )?;
         match self.zone {
             Zone::Utc => f.write_str("Z"),
             Zone::Local => Ok(()),
-            Zone::Offset(m) => write!(f, "{}{:02}{:02}", if m < 0 { '-' } else { '+' }, m.unsigned_abs() / 60, m.unsigned_abs() % 60),
+            Zone::Offset(m) => {
+                write!(f, "{}{:02}{:02}", if m < 0 { '-' } else { '+' }, m.unsigned_abs() / 60, m.unsigned_abs() % 60)
+            }
         }
     }
 }
@@ -259,7 +265,16 @@ mod tests {
         assert_eq!(off.zone, Zone::Offset(-330));
         assert_eq!(off.to_string(), "20261125T101500-0530");
         assert_eq!(off.to_opaque(), None);
-        for bad in ["", "T", "20261325T101500Z", "20261125T246000Z", "20261125T101500Q", "2026112T101500Z", "20261125T101500+99:00", "20261125 101500"] {
+        for bad in [
+            "",
+            "T",
+            "20261325T101500Z",
+            "20261125T246000Z",
+            "20261125T101500Q",
+            "2026112T101500Z",
+            "20261125T101500+99:00",
+            "20261125 101500",
+        ] {
             assert_eq!(DateTime::parse(bad), None, "{bad}");
         }
     }

@@ -119,7 +119,9 @@ pub(crate) fn decode_choice<'a, S: Source<'a>, T>(
     elem: Elem,
     pick: impl FnOnce(&mut S, Elem) -> Option<Result<T, Error>>,
 ) -> Result<T, Error> {
-    let child = src.next_child()?.ok_or_else(|| Error::MissingElement { path: src.path(), element: "(one of its alternatives)" })?;
+    let child = src
+        .next_child()?
+        .ok_or_else(|| Error::MissingElement { path: src.path(), element: "(one of its alternatives)" })?;
     let value = match child {
         Child::Known(e) => match pick(src, e) {
             Some(r) => r?,

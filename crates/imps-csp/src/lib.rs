@@ -40,7 +40,9 @@ mod testutil;
 pub use datetime::{DateTime, Zone};
 pub use elements::CspResult;
 pub use error::Error;
-pub use message::{DecodeOptions, Decoded, Encoding, ExtBlock, Message, SessionDescriptor, SessionType, Transaction, TransactionMode};
+pub use message::{
+    DecodeOptions, Decoded, Encoding, ExtBlock, Message, SessionDescriptor, SessionType, Transaction, TransactionMode,
+};
 pub use primitive::{Originator, Primitive, PrimitiveKind};
 pub use raw::{RawElement, RawNode};
 pub use result_code::ResultCode;

@@ -81,7 +81,9 @@ impl ExtBlock {
 impl<'a> arbitrary::Arbitrary<'a> for ExtBlock {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         let n = u.int_in_range(0..=2u8)?;
-        let content = (0..n).map(|_| crate::raw::RawElement::arbitrary(u).map(RawNode::Element)).collect::<arbitrary::Result<_>>()?;
+        let content = (0..n)
+            .map(|_| crate::raw::RawElement::arbitrary(u).map(RawNode::Element))
+            .collect::<arbitrary::Result<_>>()?;
         Ok(ExtBlock { content })
     }
 }
@@ -114,12 +116,22 @@ pub struct Transaction {
 impl Transaction {
     /// A request transaction.
     pub fn request(id: impl Into<TransactionId>, primitive: impl Into<Primitive>) -> Self {
-        Transaction { mode: TransactionMode::Request, id: Some(id.into()), primitive: primitive.into(), ext_blocks: Vec::new() }
+        Transaction {
+            mode: TransactionMode::Request,
+            id: Some(id.into()),
+            primitive: primitive.into(),
+            ext_blocks: Vec::new(),
+        }
     }
 
     /// A response transaction.
     pub fn response(id: impl Into<TransactionId>, primitive: impl Into<Primitive>) -> Self {
-        Transaction { mode: TransactionMode::Response, id: Some(id.into()), primitive: primitive.into(), ext_blocks: Vec::new() }
+        Transaction {
+            mode: TransactionMode::Response,
+            id: Some(id.into()),
+            primitive: primitive.into(),
+            ext_blocks: Vec::new(),
+        }
     }
 }
 
@@ -356,7 +368,9 @@ fn decode_session<'a, S: Source<'a>>(src: &mut S) -> Result<Message, Error> {
     let mut descriptor_poll: Option<bool> = None;
     while let Some(child) = src.next_child()? {
         match child {
-            Child::Known(Elem::SessionDescriptor) => SessionDescriptor::accept(&mut session, src, Elem::SessionDescriptor)?,
+            Child::Known(Elem::SessionDescriptor) => {
+                SessionDescriptor::accept(&mut session, src, Elem::SessionDescriptor)?
+            }
             Child::Known(Elem::Transaction) => {
                 let (t, p) = decode_transaction(src)?;
                 if let Some(p) = p {

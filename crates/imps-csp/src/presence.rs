@@ -511,7 +511,10 @@ impl AttrSet {
 
     /// Attributes in either set.
     pub fn union(&self, other: &AttrSet) -> AttrSet {
-        AttrSet { known: self.known | other.known, extensions: self.extensions.union(&other.extensions).cloned().collect() }
+        AttrSet {
+            known: self.known | other.known,
+            extensions: self.extensions.union(&other.extensions).cloned().collect(),
+        }
     }
 
     /// Attributes in both sets.
@@ -524,7 +527,10 @@ impl AttrSet {
 
     /// Attributes in `self` but not in `other`.
     pub fn difference(&self, other: &AttrSet) -> AttrSet {
-        AttrSet { known: self.known & !other.known, extensions: self.extensions.difference(&other.extensions).cloned().collect() }
+        AttrSet {
+            known: self.known & !other.known,
+            extensions: self.extensions.difference(&other.extensions).cloned().collect(),
+        }
     }
 
     /// Whether every attribute of `self` is in `other`.

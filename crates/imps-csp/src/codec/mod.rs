@@ -208,7 +208,12 @@ impl<T: Codec> Field for Vec<T> {
 }
 
 /// Encodes a field, refusing a present field in a version whose content model lacks it.
-pub(crate) fn encode_field<W: Sink, F: Field>(w: &mut W, field: &F, elem: Elem, versions: &[Version]) -> Result<(), Error> {
+pub(crate) fn encode_field<W: Sink, F: Field>(
+    w: &mut W,
+    field: &F,
+    elem: Elem,
+    versions: &[Version],
+) -> Result<(), Error> {
     if !field.is_present() {
         return Ok(());
     }

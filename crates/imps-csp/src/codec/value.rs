@@ -11,8 +11,12 @@ use crate::{DateTime, Error, ResultCode};
 pub(crate) fn leaf_text<'a, S: Source<'a>>(src: &mut S) -> Result<Cow<'a, str>, Error> {
     match src.leaf()? {
         Leaf::Text(t) => Ok(t),
-        Leaf::Opaque(Cow::Borrowed(b)) => std::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| src.invalid("<binary OPAQUE>", "text")),
-        Leaf::Opaque(Cow::Owned(b)) => String::from_utf8(b).map(Cow::Owned).map_err(|_| src.invalid("<binary OPAQUE>", "text")),
+        Leaf::Opaque(Cow::Borrowed(b)) => {
+            std::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| src.invalid("<binary OPAQUE>", "text"))
+        }
+        Leaf::Opaque(Cow::Owned(b)) => {
+            String::from_utf8(b).map(Cow::Owned).map_err(|_| src.invalid("<binary OPAQUE>", "text"))
+        }
     }
 }
 
@@ -86,7 +90,8 @@ impl Codec for DateTime {
     fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
         match src.leaf()? {
             Leaf::Text(t) => DateTime::parse(&t).ok_or_else(|| src.invalid(&t, "an ISO 8601 DateTime")),
-            Leaf::Opaque(b) => DateTime::from_opaque(&b).ok_or_else(|| src.invalid(&format!("<{}-byte OPAQUE>", b.len()), "a 6-byte OPAQUE DateTime")),
+            Leaf::Opaque(b) => DateTime::from_opaque(&b)
+                .ok_or_else(|| src.invalid(&format!("<{}-byte OPAQUE>", b.len()), "a 6-byte OPAQUE DateTime")),
         }
     }
     fn encode<W: Sink>(&self, w: &mut W, elem: Elem) -> Result<(), Error> {

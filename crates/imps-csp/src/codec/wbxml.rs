@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 
 use bytes::BytesMut;
-use imps_wbxml::{AttrStart, AttrValue, Event, Extension, PublicId, Reader, StringTableMode, Tag, Writer, WriterHeader};
+use imps_wbxml::{
+    AttrStart, AttrValue, Event, Extension, PublicId, Reader, StringTableMode, Tag, Writer, WriterHeader,
+};
 
 use super::{Child, Leaf, Sink, Source};
 use crate::raw::{RawElement, RawNode};
@@ -78,7 +80,12 @@ impl<'a> WbxmlSource<'a> {
                                 Some(Event::AttrValue(AttrValue::Text(t))) => suffix.push_str(&t),
                                 Some(Event::AttrValue(_)) => {}
                                 Some(Event::AttrEnd) => break,
-                                _ => return Err(Error::Wbxml(imps_wbxml::Error::new(imps_wbxml::ErrorKind::UnexpectedEof, reader.offset()))),
+                                _ => {
+                                    return Err(Error::Wbxml(imps_wbxml::Error::new(
+                                        imps_wbxml::ErrorKind::UnexpectedEof,
+                                        reader.offset(),
+                                    )))
+                                }
                             }
                             if let Some(t) = current {
                                 if let Some(v) = version_from_xmlns(t, &suffix) {
@@ -114,7 +121,10 @@ impl<'a> WbxmlSource<'a> {
                 None => return Ok(()),
                 Some(Event::Pi) => skip_attribute_events(&mut self.reader)?,
                 Some(other) => {
-                    return Err(Error::UnexpectedContent { path: String::new(), found: format!("after the root element: {other:?}") })
+                    return Err(Error::UnexpectedContent {
+                        path: String::new(),
+                        found: format!("after the root element: {other:?}"),
+                    })
                 }
             }
         }
@@ -152,12 +162,16 @@ impl<'a> WbxmlSource<'a> {
 
     fn ext_text(&self, ext: &Extension<'_>) -> Result<&'static str, Error> {
         match ext {
-            Extension::Token { n: 0, value } => schema::ext_value(self.version, *value).ok_or_else(|| Error::InvalidValue {
-                path: self.path(),
-                value: format!("EXT_T_0 {value:#x}"),
-                expected: "an index into the CSP value table",
-            }),
-            other => Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?} (CSP uses only EXT_T_0)") }),
+            Extension::Token { n: 0, value } => {
+                schema::ext_value(self.version, *value).ok_or_else(|| Error::InvalidValue {
+                    path: self.path(),
+                    value: format!("EXT_T_0 {value:#x}"),
+                    expected: "an index into the CSP value table",
+                })
+            }
+            other => {
+                Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?} (CSP uses only EXT_T_0)") })
+            }
         }
     }
 
@@ -188,7 +202,12 @@ impl<'a> WbxmlSource<'a> {
                 }
                 Event::AttrValue(_) => {}
                 Event::AttrEnd => return Ok(out),
-                other => return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?} in attributes") }),
+                other => {
+                    return Err(Error::UnexpectedContent {
+                        path: self.path(),
+                        found: format!("{other:?} in attributes"),
+                    })
+                }
             }
         }
     }
@@ -199,7 +218,9 @@ fn skip_attribute_events(reader: &mut Reader<'_>) -> Result<(), Error> {
         match reader.next()? {
             Some(Event::AttrEnd) => return Ok(()),
             Some(Event::AttrStart(_)) | Some(Event::AttrValue(_)) => {}
-            _ => return Err(Error::Wbxml(imps_wbxml::Error::new(imps_wbxml::ErrorKind::UnexpectedEof, reader.offset()))),
+            _ => {
+                return Err(Error::Wbxml(imps_wbxml::Error::new(imps_wbxml::ErrorKind::UnexpectedEof, reader.offset())))
+            }
         }
     }
 }
@@ -233,7 +254,12 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                 }
                 Event::Text(t) if t.chars().all(char::is_whitespace) => {}
                 Event::Pi => skip_attribute_events(&mut self.reader)?,
-                other => return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?}").chars().take(64).collect() }),
+                other => {
+                    return Err(Error::UnexpectedContent {
+                        path: self.path(),
+                        found: format!("{other:?}").chars().take(64).collect(),
+                    })
+                }
             }
         }
     }
@@ -255,7 +281,10 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                 }
                 Event::Opaque(b) => {
                     if opaque.is_some() {
-                        return Err(Error::UnexpectedContent { path: self.path(), found: "a second OPAQUE block".into() });
+                        return Err(Error::UnexpectedContent {
+                            path: self.path(),
+                            found: "a second OPAQUE block".into(),
+                        });
                     }
                     opaque = Some(b);
                 }
@@ -276,7 +305,12 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                         found: format!("element {} where a value belongs", self.tag_name(&tag)),
                     })
                 }
-                other => return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?}").chars().take(64).collect() }),
+                other => {
+                    return Err(Error::UnexpectedContent {
+                        path: self.path(),
+                        found: format!("{other:?}").chars().take(64).collect(),
+                    })
+                }
             }
         }
     }
@@ -301,8 +335,11 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                     append(&mut text, Cow::Owned(c.to_string()));
                 }
                 Event::Opaque(b) => {
-                    let s = std::str::from_utf8(&b)
-                        .map_err(|_| Error::InvalidValue { path: self.path(), value: "<binary OPAQUE>".into(), expected: "text" })?;
+                    let s = std::str::from_utf8(&b).map_err(|_| Error::InvalidValue {
+                        path: self.path(),
+                        value: "<binary OPAQUE>".into(),
+                        expected: "text",
+                    })?;
                     append(&mut text, Cow::Owned(s.to_owned()));
                 }
                 Event::Start { tag, has_attributes, .. } => {
@@ -320,7 +357,12 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                     return Ok(nodes);
                 }
                 Event::Pi => skip_attribute_events(&mut self.reader)?,
-                other => return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?}").chars().take(64).collect() }),
+                other => {
+                    return Err(Error::UnexpectedContent {
+                        path: self.path(),
+                        found: format!("{other:?}").chars().take(64).collect(),
+                    })
+                }
             }
         }
     }
@@ -388,8 +430,9 @@ impl Sink for WbxmlSink {
     }
 
     fn start(&mut self, elem: Elem) -> Result<(), Error> {
-        let (page, token) =
-            elem.token(self.version).ok_or(Error::NotInVersion { element: elem.name(self.version), version: self.version })?;
+        let (page, token) = elem
+            .token(self.version)
+            .ok_or(Error::NotInVersion { element: elem.name(self.version), version: self.version })?;
         self.w.start(Tag::Token { page, token }).map_err(wb)?;
         match elem {
             Elem::WVCSPMessage => self.xmlns(0),

@@ -73,7 +73,6 @@ fn xml_err(reader: &Reader<&[u8]>, e: impl std::fmt::Display) -> Error {
     Error::Xml { offset: reader.error_position(), message: e.to_string() }
 }
 
-
 impl<'a> XmlSource<'a> {
     /// Reads the prolog and the root start; the source is then positioned inside the root.
     pub(crate) fn new(input: &'a [u8], opts: &DecodeOptions) -> Result<Self, Error> {
@@ -99,7 +98,9 @@ impl<'a> XmlSource<'a> {
                     for a in s.attributes() {
                         let a = a.map_err(|e| xml_err(&reader, e))?;
                         if a.key.as_ref() == "xmlns" {
-                            let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| xml_err(&reader, e))?;
+                            let v = a
+                                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .map_err(|e| xml_err(&reader, e))?;
                             version = version_from_namespace(&v);
                             found_ns = Some(v.into_owned());
                         } else if !tolerated_attribute(a.key.as_ref()) {
@@ -113,7 +114,9 @@ impl<'a> XmlSource<'a> {
                         (Some(v), _, _) => v,
                         (None, None, Some(v)) => v,
                         (None, found, _) => {
-                            return Err(Error::UnknownVersion { found: found.unwrap_or_else(|| "no namespace or DOCTYPE".into()) })
+                            return Err(Error::UnknownVersion {
+                                found: found.unwrap_or_else(|| "no namespace or DOCTYPE".into()),
+                            })
                         }
                     };
                     let empty = matches!(ev, Event::Empty(_));
@@ -278,7 +281,10 @@ impl<'a> Source<'a> for XmlSource<'a> {
                     })
                 }
                 other => {
-                    return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?}").chars().take(64).collect() })
+                    return Err(Error::UnexpectedContent {
+                        path: self.path(),
+                        found: format!("{other:?}").chars().take(64).collect(),
+                    })
                 }
             }
         }
@@ -310,7 +316,10 @@ impl<'a> Source<'a> for XmlSource<'a> {
                     })
                 }
                 other => {
-                    return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?}").chars().take(64).collect() })
+                    return Err(Error::UnexpectedContent {
+                        path: self.path(),
+                        found: format!("{other:?}").chars().take(64).collect(),
+                    })
                 }
             }
         }
@@ -350,7 +359,10 @@ impl<'a> Source<'a> for XmlSource<'a> {
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Eof => return Err(self.eof()),
                 other => {
-                    return Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?}").chars().take(64).collect() })
+                    return Err(Error::UnexpectedContent {
+                        path: self.path(),
+                        found: format!("{other:?}").chars().take(64).collect(),
+                    })
                 }
             }
         }
@@ -481,14 +493,20 @@ impl Sink for XmlSink {
     }
 
     fn raw(&mut self, raw: &RawElement) -> Result<(), Error> {
-        if raw.name.is_empty() || !raw.name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')) || raw.name.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.') {
+        if raw.name.is_empty()
+            || !raw.name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+            || raw.name.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
+        {
             return Err(Error::Unencodable { element: "extension element", reason: "not an XML name" });
         }
         self.close_open_tag();
         self.out.push(b'<');
         self.out.extend_from_slice(raw.name.as_bytes());
         for (k, v) in &raw.attributes {
-            if k.is_empty() || !k.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')) || k.starts_with("xmlns") {
+            if k.is_empty()
+                || !k.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+                || k.starts_with("xmlns")
+            {
                 return Err(Error::Unencodable { element: "extension attribute", reason: "not an XML attribute name" });
             }
             self.out.push(b' ');

@@ -39,17 +39,10 @@ const fn by_elem(t: &[(u8, u8, Elem)]) -> [u16; Elem::ALL.len()] {
     out
 }
 
-static BY_TOKEN: [ByToken; 3] = [
-    by_token(tables::TAGS_1_1),
-    by_token(tables::TAGS_1_2),
-    by_token(tables::TAGS_1_3),
-];
+static BY_TOKEN: [ByToken; 3] = [by_token(tables::TAGS_1_1), by_token(tables::TAGS_1_2), by_token(tables::TAGS_1_3)];
 
-static BY_ELEM: [[u16; Elem::ALL.len()]; 3] = [
-    by_elem(tables::TAGS_1_1),
-    by_elem(tables::TAGS_1_2),
-    by_elem(tables::TAGS_1_3),
-];
+static BY_ELEM: [[u16; Elem::ALL.len()]; 3] =
+    [by_elem(tables::TAGS_1_1), by_elem(tables::TAGS_1_2), by_elem(tables::TAGS_1_3)];
 
 const fn vidx(v: Version) -> usize {
     match v {
