@@ -29,12 +29,5 @@ fn drain(data: &[u8], limits: Limits) {
 
 fuzz_target!(|data: &[u8]| {
     drain(data, Limits::DEFAULT);
-    drain(
-        data,
-        Limits::DEFAULT
-            .with_max_depth(4)
-            .with_max_attributes(2)
-            .with_max_opaque(16)
-            .with_max_string_table(32),
-    );
+    drain(data, Limits::DEFAULT.with_max_depth(4).with_max_attributes(2).with_max_opaque(16).with_max_string_table(32));
 });

@@ -20,9 +20,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<(u32, usize), ErrorKind> {
         let byte = *input.get(i).ok_or(ErrorKind::UnexpectedEof)?;
         value = (value << 7) | u64::from(byte & 0x7F);
         if byte & 0x80 == 0 {
-            return u32::try_from(value)
-                .map(|v| (v, i + 1))
-                .map_err(|_| ErrorKind::MbUintOverflow);
+            return u32::try_from(value).map(|v| (v, i + 1)).map_err(|_| ErrorKind::MbUintOverflow);
         }
     }
     Err(ErrorKind::MbUintTooLong)
@@ -96,41 +94,17 @@ mod tests {
     fn decode_errors() {
         assert_eq!(decode(&[]), Err(ErrorKind::UnexpectedEof));
         assert_eq!(decode(&[0x81]), Err(ErrorKind::UnexpectedEof));
-        assert_eq!(
-            decode(&[0x80, 0x80, 0x80, 0x80]),
-            Err(ErrorKind::UnexpectedEof)
-        );
+        assert_eq!(decode(&[0x80, 0x80, 0x80, 0x80]), Err(ErrorKind::UnexpectedEof));
         // Six bytes: the fifth still continues.
-        assert_eq!(
-            decode(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]),
-            Err(ErrorKind::MbUintTooLong)
-        );
+        assert_eq!(decode(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]), Err(ErrorKind::MbUintTooLong));
         // 2^32 in five bytes.
-        assert_eq!(
-            decode(&[0x90, 0x80, 0x80, 0x80, 0x00]),
-            Err(ErrorKind::MbUintOverflow)
-        );
-        assert_eq!(
-            decode(&[0xFF, 0xFF, 0xFF, 0xFF, 0x7F]),
-            Err(ErrorKind::MbUintOverflow)
-        );
+        assert_eq!(decode(&[0x90, 0x80, 0x80, 0x80, 0x00]), Err(ErrorKind::MbUintOverflow));
+        assert_eq!(decode(&[0xFF, 0xFF, 0xFF, 0xFF, 0x7F]), Err(ErrorKind::MbUintOverflow));
     }
 
     #[test]
     fn round_trip_boundaries() {
-        for v in [
-            0,
-            1,
-            0x7F,
-            0x80,
-            0x3FFF,
-            0x4000,
-            0x1F_FFFF,
-            0x20_0000,
-            0x0FFF_FFFF,
-            0x1000_0000,
-            u32::MAX,
-        ] {
+        for v in [0, 1, 0x7F, 0x80, 0x3FFF, 0x4000, 0x1F_FFFF, 0x20_0000, 0x0FFF_FFFF, 0x1000_0000, u32::MAX] {
             let bytes = enc(v);
             assert_eq!(decode(&bytes), Ok((v, bytes.len())), "value {v:#x}");
         }

@@ -94,9 +94,7 @@ impl<'a> Reader<'a> {
         }
         let mut pos = 0;
 
-        let version = *input
-            .first()
-            .ok_or(Error::new(ErrorKind::UnexpectedEof, 0))?;
+        let version = *input.first().ok_or(Error::new(ErrorKind::UnexpectedEof, 0))?;
         if version > WbxmlVersion::V1_3.0 {
             return Err(Error::new(ErrorKind::UnsupportedVersion(version), 0));
         }
@@ -127,25 +125,17 @@ impl<'a> Reader<'a> {
         let table_at = pos;
         let (table_len, n) = read_mb(input, pos, table_at)?;
         pos += n;
-        let too_large =
-            usize::try_from(table_len).map_or(true, |len| len > limits.max_string_table);
+        let too_large = usize::try_from(table_len).map_or(true, |len| len > limits.max_string_table);
         if too_large {
-            return Err(Error::new(
-                ErrorKind::StringTableTooLarge(table_len),
-                table_at,
-            ));
+            return Err(Error::new(ErrorKind::StringTableTooLarge(table_len), table_at));
         }
-        let string_table =
-            take(input, pos, table_len).ok_or(Error::new(ErrorKind::UnexpectedEof, table_at))?;
+        let string_table = take(input, pos, table_len).ok_or(Error::new(ErrorKind::UnexpectedEof, table_at))?;
         pos += string_table.len();
 
         let public_id = match (raw_id, public_id_index) {
             (0, Some(index)) => {
-                let bytes = table_string(string_table, index)
-                    .map_err(|kind| Error::new(kind, public_id_at))?;
-                PublicId::String(
-                    decode_str(charset, bytes).map_err(|kind| Error::new(kind, public_id_at))?,
-                )
+                let bytes = table_string(string_table, index).map_err(|kind| Error::new(kind, public_id_at))?;
+                PublicId::String(decode_str(charset, bytes).map_err(|kind| Error::new(kind, public_id_at))?)
             }
             (1, _) => PublicId::Unknown,
             (id, _) => PublicId::Known(id),
@@ -155,11 +145,7 @@ impl<'a> Reader<'a> {
             input,
             pos,
             limits,
-            header: Header {
-                version: WbxmlVersion(version),
-                public_id,
-                charset,
-            },
+            header: Header { version: WbxmlVersion(version), public_id, charset },
             string_table,
             tag_page: 0,
             attr_page: 0,
@@ -211,20 +197,12 @@ impl<'a> Reader<'a> {
                 State::BeforeRoot | State::AfterRoot => {
                     let before = self.state == State::BeforeRoot;
                     let Some(byte) = self.peek() else {
-                        return if before {
-                            Err(Error::new(ErrorKind::NoRootElement, at))
-                        } else {
-                            Ok(None)
-                        };
+                        return if before { Err(Error::new(ErrorKind::NoRootElement, at)) } else { Ok(None) };
                     };
                     match byte {
                         PI => {
                             self.pos += 1;
-                            let resume = if before {
-                                Resume::BeforeRoot
-                            } else {
-                                Resume::AfterRoot
-                            };
+                            let resume = if before { Resume::BeforeRoot } else { Resume::AfterRoot };
                             self.state = State::AttrFirst(AttrCtx::Pi(resume));
                             return Ok(Some(Event::Pi));
                         }
@@ -235,9 +213,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 State::Content => {
-                    let byte = self
-                        .peek()
-                        .ok_or(Error::new(ErrorKind::UnexpectedEof, at))?;
+                    let byte = self.peek().ok_or(Error::new(ErrorKind::UnexpectedEof, at))?;
                     match byte {
                         SWITCH_PAGE => self.switch_page(true)?,
                         END => {
@@ -268,9 +244,7 @@ impl<'a> Reader<'a> {
                 }
                 State::AttrFirst(ctx) | State::AttrValues(ctx) => {
                     let first = matches!(self.state, State::AttrFirst(_));
-                    let byte = self
-                        .peek()
-                        .ok_or(Error::new(ErrorKind::UnexpectedEof, at))?;
+                    let byte = self.peek().ok_or(Error::new(ErrorKind::UnexpectedEof, at))?;
                     match byte {
                         SWITCH_PAGE => self.switch_page(false)?,
                         LITERAL => {
@@ -283,21 +257,14 @@ impl<'a> Reader<'a> {
                             self.check_attr_start(ctx, first, byte)?;
                             self.pos += 1;
                             let page = self.attr_page;
-                            return Ok(Some(Event::AttrStart(AttrStart::Token {
-                                page,
-                                token: byte,
-                            })));
+                            return Ok(Some(Event::AttrStart(AttrStart::Token { page, token: byte })));
                         }
                         _ if first => return Err(Error::new(ErrorKind::UnexpectedToken(byte), at)),
                         END => {
                             self.pos += 1;
                             self.state = match ctx {
-                                AttrCtx::Element {
-                                    has_content: true, ..
-                                } => State::Content,
-                                AttrCtx::Element {
-                                    has_content: false, ..
-                                } => State::PendingEnd,
+                                AttrCtx::Element { has_content: true, .. } => State::Content,
+                                AttrCtx::Element { has_content: false, .. } => State::PendingEnd,
                                 AttrCtx::Pi(resume) => resume.state(),
                             };
                             return Ok(Some(Event::AttrEnd));
@@ -305,10 +272,7 @@ impl<'a> Reader<'a> {
                         _ if is_attr_value(byte) => {
                             self.pos += 1;
                             let page = self.attr_page;
-                            return Ok(Some(Event::AttrValue(AttrValue::Token {
-                                page,
-                                token: byte,
-                            })));
+                            return Ok(Some(Event::AttrValue(AttrValue::Token { page, token: byte })));
                         }
                         _ => return self.value_part(byte).map(|v| Some(Event::AttrValue(v))),
                     }
@@ -324,17 +288,12 @@ impl<'a> Reader<'a> {
             AttrCtx::Element { has_content, count } => {
                 let count = count.saturating_add(1);
                 if count > self.limits.max_attributes {
-                    return Err(Error::new(
-                        ErrorKind::TooManyAttributes(self.limits.max_attributes),
-                        at,
-                    ));
+                    return Err(Error::new(ErrorKind::TooManyAttributes(self.limits.max_attributes), at));
                 }
                 State::AttrValues(AttrCtx::Element { has_content, count })
             }
             // A PI has exactly one target.
-            AttrCtx::Pi(_) if !first => {
-                return Err(Error::new(ErrorKind::UnexpectedToken(byte), at))
-            }
+            AttrCtx::Pi(_) if !first => return Err(Error::new(ErrorKind::UnexpectedToken(byte), at)),
             AttrCtx::Pi(resume) => State::AttrValues(AttrCtx::Pi(resume)),
         };
         Ok(())
@@ -353,47 +312,30 @@ impl<'a> Reader<'a> {
         let tag = if byte & 0x3F == LITERAL {
             Tag::Literal(self.table_ref(at)?)
         } else {
-            Tag::Token {
-                page: self.tag_page,
-                token: byte & 0x3F,
-            }
+            Tag::Token { page: self.tag_page, token: byte & 0x3F }
         };
         self.depth = depth;
         self.state = if has_attributes {
-            State::AttrFirst(AttrCtx::Element {
-                has_content,
-                count: 0,
-            })
+            State::AttrFirst(AttrCtx::Element { has_content, count: 0 })
         } else if has_content {
             State::Content
         } else {
             State::PendingEnd
         };
-        Ok(Event::Start {
-            tag,
-            has_attributes,
-            has_content,
-        })
+        Ok(Event::Start { tag, has_attributes, has_content })
     }
 
     /// Leaves the current element and reports its `End`.
     fn close_element(&mut self) -> Event<'a> {
         self.depth = self.depth.saturating_sub(1);
-        self.state = if self.depth == 0 {
-            State::AfterRoot
-        } else {
-            State::Content
-        };
+        self.state = if self.depth == 0 { State::AfterRoot } else { State::Content };
         Event::End
     }
 
     /// `SWITCH_PAGE pageindex` (section 5.8.4.7), in tag or attribute state.
     fn switch_page(&mut self, tag_state: bool) -> Result<(), Error> {
         let at = self.pos;
-        let page = *self
-            .input
-            .get(at + 1)
-            .ok_or(Error::new(ErrorKind::UnexpectedEof, at))?;
+        let page = *self.input.get(at + 1).ok_or(Error::new(ErrorKind::UnexpectedEof, at))?;
         if tag_state {
             self.tag_page = page;
         } else {
@@ -423,18 +365,12 @@ impl<'a> Reader<'a> {
             EXT_I_0 | EXT_I_1 | EXT_I_2 => {
                 self.pos += 1;
                 let value = self.inline_str(at)?;
-                Ok(AttrValue::Extension(Extension::Inline {
-                    n: byte - EXT_I_0,
-                    value,
-                }))
+                Ok(AttrValue::Extension(Extension::Inline { n: byte - EXT_I_0, value }))
             }
             EXT_T_0 | EXT_T_1 | EXT_T_2 => {
                 self.pos += 1;
                 let value = self.mb(at)?;
-                Ok(AttrValue::Extension(Extension::Token {
-                    n: byte - EXT_T_0,
-                    value,
-                }))
+                Ok(AttrValue::Extension(Extension::Token { n: byte - EXT_T_0, value }))
             }
             EXT_0 | EXT_1 | EXT_2 => {
                 self.pos += 1;
@@ -447,8 +383,7 @@ impl<'a> Reader<'a> {
                 if too_large {
                     return Err(Error::new(ErrorKind::OpaqueTooLarge(len), at));
                 }
-                let data = take(self.input, self.pos, len)
-                    .ok_or(Error::new(ErrorKind::UnexpectedEof, at))?;
+                let data = take(self.input, self.pos, len).ok_or(Error::new(ErrorKind::UnexpectedEof, at))?;
                 self.pos += data.len();
                 Ok(AttrValue::Opaque(Cow::Borrowed(data)))
             }
@@ -470,13 +405,9 @@ impl<'a> Reader<'a> {
     /// A NUL-terminated inline string at the current position (`STR_I`, `EXT_I_*`).
     fn inline_str(&mut self, token_at: usize) -> Result<Cow<'a, str>, Error> {
         let rest = self.input.get(self.pos..).unwrap_or_default();
-        let len = rest
-            .iter()
-            .position(|&b| b == 0)
-            .ok_or(Error::new(ErrorKind::UnterminatedString, token_at))?;
+        let len = rest.iter().position(|&b| b == 0).ok_or(Error::new(ErrorKind::UnterminatedString, token_at))?;
         let bytes = rest.get(..len).unwrap_or_default();
-        let s =
-            decode_str(self.header.charset, bytes).map_err(|kind| Error::new(kind, token_at))?;
+        let s = decode_str(self.header.charset, bytes).map_err(|kind| Error::new(kind, token_at))?;
         self.pos += len + 1;
         Ok(s)
     }
@@ -484,8 +415,7 @@ impl<'a> Reader<'a> {
     /// A string-table reference at the current position (`STR_T`, `LITERAL*`).
     fn table_ref(&mut self, token_at: usize) -> Result<Cow<'a, str>, Error> {
         let index = self.mb(token_at)?;
-        let bytes =
-            table_string(self.string_table, index).map_err(|kind| Error::new(kind, token_at))?;
+        let bytes = table_string(self.string_table, index).map_err(|kind| Error::new(kind, token_at))?;
         decode_str(self.header.charset, bytes).map_err(|kind| Error::new(kind, token_at))
     }
 }
@@ -526,19 +456,16 @@ fn table_string(table: &[u8], index: u32) -> Result<&[u8], ErrorKind> {
         .and_then(|i| table.get(i..))
         .filter(|rest| !rest.is_empty())
         .ok_or(ErrorKind::BadStringTableReference(index))?;
-    let len = rest
-        .iter()
-        .position(|&b| b == 0)
-        .ok_or(ErrorKind::UnterminatedString)?;
+    let len = rest.iter().position(|&b| b == 0).ok_or(ErrorKind::UnterminatedString)?;
     Ok(rest.get(..len).unwrap_or_default())
 }
 
 /// Decodes string bytes in the document charset, borrowing whenever the bytes are valid UTF-8.
 fn decode_str(charset: Charset, bytes: &[u8]) -> Result<Cow<'_, str>, ErrorKind> {
     match charset {
-        Charset::Utf8 | Charset::Unknown => std::str::from_utf8(bytes)
-            .map(Cow::Borrowed)
-            .map_err(|_| ErrorKind::InvalidString("UTF-8")),
+        Charset::Utf8 | Charset::Unknown => {
+            std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|_| ErrorKind::InvalidString("UTF-8"))
+        }
         Charset::UsAscii => match std::str::from_utf8(bytes) {
             Ok(s) if bytes.is_ascii() => Ok(Cow::Borrowed(s)),
             _ => Err(ErrorKind::InvalidString("US-ASCII")),

@@ -55,43 +55,23 @@ pub struct Language {
 impl Language {
     /// The element name of a tag token.
     pub fn tag_name(&self, page: u8, token: u8) -> Option<&'static str> {
-        self.tag_pages
-            .iter()
-            .find(|p| p.page == page)?
-            .tags
-            .iter()
-            .find(|(t, _)| *t == token)
-            .map(|(_, n)| *n)
+        self.tag_pages.iter().find(|p| p.page == page)?.tags.iter().find(|(t, _)| *t == token).map(|(_, n)| *n)
     }
 
     /// The `(page, token)` of an element name.
     pub fn tag_token(&self, name: &str) -> Option<(u8, u8)> {
-        self.tag_pages.iter().find_map(|p| {
-            p.tags
-                .iter()
-                .find(|(_, n)| *n == name)
-                .map(|(t, _)| (p.page, *t))
-        })
+        self.tag_pages.iter().find_map(|p| p.tags.iter().find(|(_, n)| *n == name).map(|(t, _)| (p.page, *t)))
     }
 
     /// The attribute name and implied value prefix of an attribute-start token.
     pub fn attr_start(&self, page: u8, token: u8) -> Option<&'static AttrStartEntry> {
-        self.attr_pages
-            .iter()
-            .find(|p| p.page == page)?
-            .starts
-            .iter()
-            .find(|e| e.token == token)
+        self.attr_pages.iter().find(|p| p.page == page)?.starts.iter().find(|e| e.token == token)
     }
 
     /// The attribute-start token that best encodes `name="value"`: the entry for `name` with the
     /// longest `value_prefix` that `value` starts with. Returns `(page, entry)`; the caller writes
     /// the rest of the value after the prefix.
-    pub fn attr_start_token(
-        &self,
-        name: &str,
-        value: &str,
-    ) -> Option<(u8, &'static AttrStartEntry)> {
+    pub fn attr_start_token(&self, name: &str, value: &str) -> Option<(u8, &'static AttrStartEntry)> {
         self.attr_pages
             .iter()
             .flat_map(|p| p.starts.iter().map(move |e| (p.page, e)))
@@ -101,28 +81,16 @@ impl Language {
 
     /// The string an attribute-value token stands for.
     pub fn attr_value(&self, page: u8, token: u8) -> Option<&'static str> {
-        self.attr_pages
-            .iter()
-            .find(|p| p.page == page)?
-            .values
-            .iter()
-            .find(|(t, _)| *t == token)
-            .map(|(_, v)| *v)
+        self.attr_pages.iter().find(|p| p.page == page)?.values.iter().find(|(t, _)| *t == token).map(|(_, v)| *v)
     }
 
     /// The value an `EXT_T_0` index stands for, in value-table languages.
     pub fn ext_t0_value(&self, index: u32) -> Option<&'static str> {
-        self.ext_t0_values
-            .iter()
-            .find(|(i, _)| *i == index)
-            .map(|(_, v)| *v)
+        self.ext_t0_values.iter().find(|(i, _)| *i == index).map(|(_, v)| *v)
     }
 
     /// The `EXT_T_0` index of a whole value, in value-table languages.
     pub fn ext_t0_index(&self, value: &str) -> Option<u32> {
-        self.ext_t0_values
-            .iter()
-            .find(|(_, v)| *v == value)
-            .map(|(i, _)| *i)
+        self.ext_t0_values.iter().find(|(_, v)| *v == value).map(|(i, _)| *i)
     }
 }

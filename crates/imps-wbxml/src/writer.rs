@@ -7,9 +7,7 @@ use bytes::{BufMut, BytesMut};
 
 use crate::event::Event;
 use crate::token::*;
-use crate::{
-    mb, AttrStart, AttrValue, Charset, Error, ErrorKind, Extension, PublicId, Tag, WbxmlVersion,
-};
+use crate::{mb, AttrStart, AttrValue, Charset, Error, ErrorKind, Extension, PublicId, Tag, WbxmlVersion};
 
 /// How the writer stores strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -38,11 +36,7 @@ pub struct WriterHeader {
 impl WriterHeader {
     /// A WBXML 1.3, UTF-8 header with this public id.
     pub fn new(public_id: PublicId<'static>) -> Self {
-        WriterHeader {
-            version: WbxmlVersion::V1_3,
-            public_id,
-            charset: Charset::Utf8,
-        }
+        WriterHeader { version: WbxmlVersion::V1_3, public_id, charset: Charset::Utf8 }
     }
 }
 
@@ -127,9 +121,7 @@ impl Writer {
                 self.pi = Some(PiState::Values);
                 return Ok(());
             }
-            Some(PiState::Values) => {
-                return Err(self.state_error("a processing instruction has one target"))
-            }
+            Some(PiState::Values) => return Err(self.state_error("a processing instruction has one target")),
             None => {}
         }
         let Some(open) = self.stack.last().copied() else {
@@ -157,15 +149,10 @@ impl Writer {
     pub fn attr_value(&mut self, value: AttrValue<'_>) -> Result<(), Error> {
         match self.pi {
             Some(PiState::Values) => return self.write_attr_value(&value),
-            Some(PiState::Target) => {
-                return Err(self.state_error("processing instruction value before its target"))
-            }
+            Some(PiState::Target) => return Err(self.state_error("processing instruction value before its target")),
             None => {}
         }
-        let in_attribute = self
-            .stack
-            .last()
-            .is_some_and(|o| o.attrs_open && o.in_attribute);
+        let in_attribute = self.stack.last().is_some_and(|o| o.attrs_open && o.in_attribute);
         if !in_attribute {
             return Err(self.state_error("attribute value without an attribute"));
         }
@@ -246,11 +233,9 @@ impl Writer {
     /// disagree with what follows, are [`ErrorKind::InvalidWriterState`].
     pub fn write_event(&mut self, event: &Event<'_>) -> Result<(), Error> {
         match event {
-            Event::Start {
-                tag,
-                has_attributes,
-                has_content,
-            } => self.start_inner(tag.clone(), Some((*has_attributes, *has_content))),
+            Event::Start { tag, has_attributes, has_content } => {
+                self.start_inner(tag.clone(), Some((*has_attributes, *has_content)))
+            }
             Event::AttrStart(start) => self.attribute(start.clone()),
             Event::AttrValue(value) => self.attr_value(value.clone()),
             Event::AttrEnd => {
@@ -291,8 +276,8 @@ impl Writer {
             }
             _ => None,
         };
-        let table_len = u32::try_from(self.string_table.len())
-            .map_err(|_| self.state_error("string table longer than 4 GiB"))?;
+        let table_len =
+            u32::try_from(self.string_table.len()).map_err(|_| self.state_error("string table longer than 4 GiB"))?;
 
         let mut out = BytesMut::with_capacity(16 + self.string_table.len() + self.body.len());
         out.put_u8(self.header.version.0);
@@ -433,9 +418,7 @@ impl Writer {
                 self.pi = None;
                 Ok(())
             }
-            Some(PiState::Target) => {
-                Err(self.state_error("processing instruction without a target"))
-            }
+            Some(PiState::Target) => Err(self.state_error("processing instruction without a target")),
             None => Err(self.state_error("no processing instruction to end")),
         }
     }
@@ -458,9 +441,7 @@ impl Writer {
 
     fn validate_extension(&self, ext: &Extension<'_>) -> Result<(), Error> {
         let n = match ext {
-            Extension::Inline { n, .. } | Extension::Token { n, .. } | Extension::Single { n } => {
-                *n
-            }
+            Extension::Inline { n, .. } | Extension::Token { n, .. } | Extension::Single { n } => *n,
         };
         if n > 2 {
             return Err(self.error(ErrorKind::TokenOutOfRange(n)));
@@ -581,8 +562,8 @@ impl Writer {
             return Ok(index);
         }
         let bytes = self.encode_str(s)?;
-        let index = u32::try_from(self.string_table.len())
-            .map_err(|_| self.state_error("string table longer than 4 GiB"))?;
+        let index =
+            u32::try_from(self.string_table.len()).map_err(|_| self.state_error("string table longer than 4 GiB"))?;
         self.string_table.extend_from_slice(&bytes);
         self.string_table.push(0);
         self.interned.insert(s.into(), index);

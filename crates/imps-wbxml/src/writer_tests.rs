@@ -3,25 +3,19 @@
 use std::borrow::Cow;
 
 use crate::{
-    AttrStart, AttrValue, Charset, Error, ErrorKind, Event, Extension, PublicId, Reader,
-    StringTableMode, Tag, WbxmlVersion, Writer, WriterHeader,
+    AttrStart, AttrValue, Charset, Error, ErrorKind, Event, Extension, PublicId, Reader, StringTableMode, Tag,
+    WbxmlVersion, Writer, WriterHeader,
 };
 
 /// The header `03 01 6A` (1.3, unknown public id, UTF-8) before the string table length.
 const H: [u8; 3] = [0x03, 0x01, 0x6A];
 
 fn w() -> Writer {
-    Writer::new(
-        WriterHeader::new(PublicId::Unknown),
-        StringTableMode::Inline,
-    )
+    Writer::new(WriterHeader::new(PublicId::Unknown), StringTableMode::Inline)
 }
 
 fn shared() -> Writer {
-    Writer::new(
-        WriterHeader::new(PublicId::Unknown),
-        StringTableMode::Shared,
-    )
+    Writer::new(WriterHeader::new(PublicId::Unknown), StringTableMode::Shared)
 }
 
 fn tok(page: u8, token: u8) -> Tag<'static> {
@@ -78,17 +72,10 @@ fn attribute_flag_and_list_end() {
     let mut w = w();
     w.start(tok(0, 5)).unwrap();
     w.attribute(astart(0, 6)).unwrap();
-    w.attr_value(AttrValue::Token {
-        page: 0,
-        token: 0x85,
-    })
-    .unwrap();
+    w.attr_value(AttrValue::Token { page: 0, token: 0x85 }).unwrap();
     w.attribute(astart(0, 7)).unwrap();
     w.end().unwrap();
-    assert_eq!(
-        &w.finish().unwrap()[..],
-        expect(&[], &[0x85, 0x06, 0x85, 0x07, 0x01])
-    );
+    assert_eq!(&w.finish().unwrap()[..], expect(&[], &[0x85, 0x06, 0x85, 0x07, 0x01]));
 }
 
 #[test]
@@ -98,10 +85,7 @@ fn attributes_and_content() {
     w.attribute(astart(0, 6)).unwrap();
     w.text("x").unwrap();
     w.end().unwrap();
-    assert_eq!(
-        &w.finish().unwrap()[..],
-        expect(&[], &[0xC5, 0x06, 0x01, 0x03, b'x', 0x00, 0x01])
-    );
+    assert_eq!(&w.finish().unwrap()[..], expect(&[], &[0xC5, 0x06, 0x01, 0x03, b'x', 0x00, 0x01]));
 }
 
 #[test]
@@ -116,10 +100,7 @@ fn nested_flags_set_on_the_right_tag() {
     w.start(tok(0, 6)).unwrap();
     w.end().unwrap();
     w.end().unwrap();
-    assert_eq!(
-        &w.finish().unwrap()[..],
-        expect(&[], &[0x45, 0xC6, 0x08, 0x01, 0x07, 0x01, 0x06, 0x01])
-    );
+    assert_eq!(&w.finish().unwrap()[..], expect(&[], &[0x45, 0xC6, 0x08, 0x01, 0x07, 0x01, 0x06, 0x01]));
 }
 
 #[test]
@@ -133,13 +114,7 @@ fn tag_page_switches_only_on_change() {
     w.end().unwrap();
     w.end().unwrap();
     w.end().unwrap();
-    assert_eq!(
-        &w.finish().unwrap()[..],
-        expect(
-            &[],
-            &[0x49, 0x00, 0x01, 0x5D, 0x21, 0x00, 0x00, 0x3A, 0x01, 0x01]
-        )
-    );
+    assert_eq!(&w.finish().unwrap()[..], expect(&[], &[0x49, 0x00, 0x01, 0x5D, 0x21, 0x00, 0x00, 0x3A, 0x01, 0x01]));
 }
 
 #[test]
@@ -147,11 +122,7 @@ fn attribute_page_is_tracked_separately() {
     let mut w = w();
     w.start(tok(1, 5)).unwrap();
     w.attribute(astart(1, 6)).unwrap();
-    w.attr_value(AttrValue::Token {
-        page: 2,
-        token: 0x90,
-    })
-    .unwrap();
+    w.attr_value(AttrValue::Token { page: 2, token: 0x90 }).unwrap();
     w.start(tok(1, 7)).unwrap();
     w.attribute(astart(2, 6)).unwrap();
     w.end().unwrap();
@@ -159,10 +130,7 @@ fn attribute_page_is_tracked_separately() {
     // Tag page 1 set once; attr page 1, then 2, and 2 again needs no switch.
     assert_eq!(
         &w.finish().unwrap()[..],
-        expect(
-            &[],
-            &[0x00, 0x01, 0xC5, 0x00, 0x01, 0x06, 0x00, 0x02, 0x90, 0x01, 0x87, 0x06, 0x01, 0x01]
-        )
+        expect(&[], &[0x00, 0x01, 0xC5, 0x00, 0x01, 0x06, 0x00, 0x02, 0x90, 0x01, 0x87, 0x06, 0x01, 0x01])
     );
 }
 
@@ -213,10 +181,7 @@ fn text_inline_and_shared() {
     w.end().unwrap();
     assert_eq!(
         &w.finish().unwrap()[..],
-        expect(
-            &[],
-            &[0x45, 0x03, b'a', b'b', 0x00, 0x03, 0x00, 0x03, b'a', b'b', 0x00, 0x01]
-        )
+        expect(&[], &[0x45, 0x03, b'a', b'b', 0x00, 0x03, 0x00, 0x03, b'a', b'b', 0x00, 0x01])
     );
 
     let mut w = shared();
@@ -225,10 +190,7 @@ fn text_inline_and_shared() {
     w.text("").unwrap();
     w.text("ab").unwrap();
     w.end().unwrap();
-    assert_eq!(
-        &w.finish().unwrap()[..],
-        expect(b"ab\0\0", &[0x45, 0x83, 0x00, 0x83, 0x03, 0x83, 0x00, 0x01])
-    );
+    assert_eq!(&w.finish().unwrap()[..], expect(b"ab\0\0", &[0x45, 0x83, 0x00, 0x83, 0x03, 0x83, 0x00, 0x01]));
 }
 
 #[test]
@@ -239,13 +201,7 @@ fn shared_mode_shares_text_with_literal_names() {
     w.attr_value(AttrValue::Text("n".into())).unwrap();
     w.text("n").unwrap();
     w.end().unwrap();
-    assert_eq!(
-        &w.finish().unwrap()[..],
-        expect(
-            b"n\0",
-            &[0xC4, 0x00, 0x04, 0x00, 0x83, 0x00, 0x01, 0x83, 0x00, 0x01]
-        )
-    );
+    assert_eq!(&w.finish().unwrap()[..], expect(b"n\0", &[0xC4, 0x00, 0x04, 0x00, 0x83, 0x00, 0x01, 0x83, 0x00, 0x01]));
 }
 
 #[test]
@@ -253,21 +209,9 @@ fn entity_extension_opaque() {
     let mut w = w();
     w.start(tok(0, 5)).unwrap();
     w.entity(0x80).unwrap();
-    w.extension(Extension::Inline {
-        n: 0,
-        value: "a".into(),
-    })
-    .unwrap();
-    w.extension(Extension::Inline {
-        n: 1,
-        value: "".into(),
-    })
-    .unwrap();
-    w.extension(Extension::Inline {
-        n: 2,
-        value: "c".into(),
-    })
-    .unwrap();
+    w.extension(Extension::Inline { n: 0, value: "a".into() }).unwrap();
+    w.extension(Extension::Inline { n: 1, value: "".into() }).unwrap();
+    w.extension(Extension::Inline { n: 2, value: "c".into() }).unwrap();
     w.extension(Extension::Token { n: 0, value: 0x19 }).unwrap();
     w.extension(Extension::Token { n: 1, value: 0x80 }).unwrap();
     w.extension(Extension::Token { n: 2, value: 0 }).unwrap();
@@ -299,32 +243,18 @@ fn attribute_value_parts() {
     w.start(tok(0, 5)).unwrap();
     w.attribute(astart(0, 0x45)).unwrap();
     w.attr_value(AttrValue::Text("v".into())).unwrap();
-    w.attr_value(AttrValue::Token {
-        page: 0,
-        token: 0xFF,
-    })
-    .unwrap();
+    w.attr_value(AttrValue::Token { page: 0, token: 0xFF }).unwrap();
     w.attr_value(AttrValue::Entity(0x20)).unwrap();
-    w.attr_value(AttrValue::Extension(Extension::Token { n: 0, value: 7 }))
-        .unwrap();
-    w.attr_value(AttrValue::Extension(Extension::Inline {
-        n: 2,
-        value: "e".into(),
-    }))
-    .unwrap();
-    w.attr_value(AttrValue::Extension(Extension::Single { n: 1 }))
-        .unwrap();
-    w.attr_value(AttrValue::Opaque(Cow::Borrowed(&[0xAA])))
-        .unwrap();
+    w.attr_value(AttrValue::Extension(Extension::Token { n: 0, value: 7 })).unwrap();
+    w.attr_value(AttrValue::Extension(Extension::Inline { n: 2, value: "e".into() })).unwrap();
+    w.attr_value(AttrValue::Extension(Extension::Single { n: 1 })).unwrap();
+    w.attr_value(AttrValue::Opaque(Cow::Borrowed(&[0xAA]))).unwrap();
     w.end().unwrap();
     assert_eq!(
         &w.finish().unwrap()[..],
         expect(
             b"v\0",
-            &[
-                0x85, 0x45, 0x83, 0x00, 0xFF, 0x02, 0x20, 0x80, 0x07, 0x42, b'e', 0x00, 0xC1, 0xC3,
-                0x01, 0xAA, 0x01
-            ]
+            &[0x85, 0x45, 0x83, 0x00, 0xFF, 0x02, 0x20, 0x80, 0x07, 0x42, b'e', 0x00, 0xC1, 0xC3, 0x01, 0xAA, 0x01]
         )
     );
 }
@@ -334,28 +264,16 @@ fn processing_instructions() {
     let mut w = w();
     w.pi(astart(0, 5), &[]).unwrap();
     w.start(tok(0, 6)).unwrap();
-    w.pi(
-        AttrStart::Literal("t".into()),
-        &[AttrValue::Text("v".into())],
-    )
-    .unwrap();
+    w.pi(AttrStart::Literal("t".into()), &[AttrValue::Text("v".into())]).unwrap();
     w.end().unwrap();
-    w.pi(
-        astart(1, 7),
-        &[AttrValue::Token {
-            page: 1,
-            token: 0x86,
-        }],
-    )
-    .unwrap();
+    w.pi(astart(1, 7), &[AttrValue::Token { page: 1, token: 0x86 }]).unwrap();
     assert_eq!(
         &w.finish().unwrap()[..],
         expect(
             b"t\0",
             &[
                 0x43, 0x05, 0x01, // PI before the root
-                0x46, 0x43, 0x04, 0x00, 0x03, b'v', 0x00, 0x01,
-                0x01, // PI sets the content flag
+                0x46, 0x43, 0x04, 0x00, 0x03, b'v', 0x00, 0x01, 0x01, // PI sets the content flag
                 0x43, 0x00, 0x01, 0x07, 0x86, 0x01, // PI after the root, attr page 1
             ]
         )
@@ -369,26 +287,17 @@ fn pi_closes_the_attribute_list() {
     w.attribute(astart(0, 6)).unwrap();
     w.pi(astart(0, 7), &[]).unwrap();
     w.end().unwrap();
-    assert_eq!(
-        &w.finish().unwrap()[..],
-        expect(&[], &[0xC5, 0x06, 0x01, 0x43, 0x07, 0x01, 0x01])
-    );
+    assert_eq!(&w.finish().unwrap()[..], expect(&[], &[0xC5, 0x06, 0x01, 0x43, 0x07, 0x01, 0x01]));
 }
 
 // ---------------------------------------------------------------- headers
 
 #[test]
 fn header_known_multibyte_public_id() {
-    let mut w = Writer::new(
-        WriterHeader::new(PublicId::Known(0x80)),
-        StringTableMode::Inline,
-    );
+    let mut w = Writer::new(WriterHeader::new(PublicId::Known(0x80)), StringTableMode::Inline);
     w.start(tok(0, 5)).unwrap();
     w.end().unwrap();
-    assert_eq!(
-        &w.finish().unwrap()[..],
-        [0x03, 0x81, 0x00, 0x6A, 0x00, 0x05]
-    );
+    assert_eq!(&w.finish().unwrap()[..], [0x03, 0x81, 0x00, 0x6A, 0x00, 0x05]);
 }
 
 #[test]
@@ -415,51 +324,32 @@ fn header_versions_1_1_1_2() {
 
 #[test]
 fn header_string_public_id_shares_the_table() {
-    let mut w = Writer::new(
-        WriterHeader::new(PublicId::String("-//X".into())),
-        StringTableMode::Shared,
-    );
+    let mut w = Writer::new(WriterHeader::new(PublicId::String("-//X".into())), StringTableMode::Shared);
     w.start(tok(0, 5)).unwrap();
     w.text("-//X").unwrap();
     w.text("y").unwrap();
     w.end().unwrap();
     assert_eq!(
         &w.finish().unwrap()[..],
-        [
-            0x03, 0x00, 0x00, 0x6A, 0x07, b'-', b'/', b'/', b'X', 0x00, b'y', 0x00, 0x45, 0x83,
-            0x00, 0x83, 0x05, 0x01
-        ]
+        [0x03, 0x00, 0x00, 0x6A, 0x07, b'-', b'/', b'/', b'X', 0x00, b'y', 0x00, 0x45, 0x83, 0x00, 0x83, 0x05, 0x01]
     );
     // Without other strings, the public id is the table.
-    let mut w = Writer::new(
-        WriterHeader::new(PublicId::String("P".into())),
-        StringTableMode::Inline,
-    );
+    let mut w = Writer::new(WriterHeader::new(PublicId::String("P".into())), StringTableMode::Inline);
     w.start(tok(0, 5)).unwrap();
     w.end().unwrap();
-    assert_eq!(
-        &w.finish().unwrap()[..],
-        [0x03, 0x00, 0x00, 0x6A, 0x02, b'P', 0x00, 0x05]
-    );
+    assert_eq!(&w.finish().unwrap()[..], [0x03, 0x00, 0x00, 0x6A, 0x02, b'P', 0x00, 0x05]);
 }
 
 #[test]
 fn header_charsets() {
-    for (cs, mib) in [
-        (Charset::UsAscii, 0x03),
-        (Charset::Latin1, 0x04),
-        (Charset::Unknown, 0x00),
-    ] {
+    for (cs, mib) in [(Charset::UsAscii, 0x03), (Charset::Latin1, 0x04), (Charset::Unknown, 0x00)] {
         let mut h = WriterHeader::new(PublicId::Unknown);
         h.charset = cs;
         let mut w = Writer::new(h, StringTableMode::Inline);
         w.start(tok(0, 5)).unwrap();
         w.text("a").unwrap();
         w.end().unwrap();
-        assert_eq!(
-            &w.finish().unwrap()[..],
-            [0x03, 0x01, mib, 0x00, 0x45, 0x03, b'a', 0x00, 0x01]
-        );
+        assert_eq!(&w.finish().unwrap()[..], [0x03, 0x01, mib, 0x00, 0x45, 0x03, b'a', 0x00, 0x01]);
     }
 }
 
@@ -473,10 +363,7 @@ fn latin1_encodes_and_reads_back() {
     assert_kind(w.text("€"), ErrorKind::InvalidString("ISO-8859-1"));
     w.end().unwrap();
     let bytes = w.finish().unwrap();
-    assert_eq!(
-        &bytes[..],
-        [0x03, 0x01, 0x04, 0x00, 0x45, 0x03, 0xE9, 0x00, 0x01]
-    );
+    assert_eq!(&bytes[..], [0x03, 0x01, 0x04, 0x00, 0x45, 0x03, 0xE9, 0x00, 0x01]);
     let mut r = Reader::new(&bytes).unwrap();
     r.next().unwrap();
     assert_eq!(r.next().unwrap(), Some(Event::Text("é".into())));
@@ -488,10 +375,7 @@ fn us_ascii_rejects_non_ascii() {
     h.charset = Charset::UsAscii;
     let mut w = Writer::new(h, StringTableMode::Inline);
     w.start(tok(0, 5)).unwrap();
-    assert_eq!(
-        w.text("ü").unwrap_err(),
-        Error::new(ErrorKind::InvalidString("US-ASCII"), 1)
-    );
+    assert_eq!(w.text("ü").unwrap_err(), Error::new(ErrorKind::InvalidString("US-ASCII"), 1));
 }
 
 // ---------------------------------------------------------------- write_event
@@ -499,12 +383,7 @@ fn us_ascii_rejects_non_ascii() {
 #[test]
 fn write_event_keeps_declared_content_flag() {
     let mut w = w();
-    w.write_event(&Event::Start {
-        tag: tok(0, 5),
-        has_attributes: false,
-        has_content: true,
-    })
-    .unwrap();
+    w.write_event(&Event::Start { tag: tok(0, 5), has_attributes: false, has_content: true }).unwrap();
     w.write_event(&Event::End).unwrap();
     assert_eq!(&w.finish().unwrap()[..], expect(&[], &[0x45, 0x01]));
 }
@@ -515,11 +394,7 @@ fn write_event_attribute_list_end_and_pi() {
         Event::Pi,
         Event::AttrStart(astart(0, 5)),
         Event::AttrEnd,
-        Event::Start {
-            tag: tok(0, 5),
-            has_attributes: true,
-            has_content: false,
-        },
+        Event::Start { tag: tok(0, 5), has_attributes: true, has_content: false },
         Event::AttrStart(astart(0, 6)),
         Event::AttrEnd,
         Event::End,
@@ -529,10 +404,7 @@ fn write_event_attribute_list_end_and_pi() {
         w.write_event(ev).unwrap();
     }
     let bytes = w.finish().unwrap();
-    assert_eq!(
-        &bytes[..],
-        expect(&[], &[0x43, 0x05, 0x01, 0x85, 0x06, 0x01])
-    );
+    assert_eq!(&bytes[..], expect(&[], &[0x43, 0x05, 0x01, 0x85, 0x06, 0x01]));
     let mut r = Reader::new(&bytes).unwrap();
     for ev in &events {
         assert_eq!(r.next().unwrap().as_ref(), Some(ev));
@@ -542,11 +414,7 @@ fn write_event_attribute_list_end_and_pi() {
 
 #[test]
 fn write_event_rejects_flags_that_disagree() {
-    let st = |has_attributes, has_content| Event::Start {
-        tag: tok(0, 5),
-        has_attributes,
-        has_content,
-    };
+    let st = |has_attributes, has_content| Event::Start { tag: tok(0, 5), has_attributes, has_content };
     // Declared attributes, none given.
     let mut w = w();
     w.write_event(&st(true, false)).unwrap();
@@ -575,30 +443,12 @@ fn write_event_rejects_flags_that_disagree() {
 #[test]
 fn nul_in_string() {
     let mut w = w();
-    assert_eq!(
-        w.start(Tag::Literal("a\0".into())).unwrap_err(),
-        Error::new(ErrorKind::NulInString, 0)
-    );
+    assert_eq!(w.start(Tag::Literal("a\0".into())).unwrap_err(), Error::new(ErrorKind::NulInString, 0));
     w.start(tok(0, 5)).unwrap();
-    assert_eq!(
-        w.text("a\0b").unwrap_err(),
-        Error::new(ErrorKind::NulInString, 1)
-    );
-    assert_kind(
-        w.extension(Extension::Inline {
-            n: 0,
-            value: "\0".into(),
-        }),
-        ErrorKind::NulInString,
-    );
-    assert_kind(
-        w.pi(AttrStart::Literal("\0".into()), &[]),
-        ErrorKind::NulInString,
-    );
-    assert_kind(
-        w.pi(astart(0, 5), &[AttrValue::Text("\0".into())]),
-        ErrorKind::NulInString,
-    );
+    assert_eq!(w.text("a\0b").unwrap_err(), Error::new(ErrorKind::NulInString, 1));
+    assert_kind(w.extension(Extension::Inline { n: 0, value: "\0".into() }), ErrorKind::NulInString);
+    assert_kind(w.pi(AttrStart::Literal("\0".into()), &[]), ErrorKind::NulInString);
+    assert_kind(w.pi(astart(0, 5), &[AttrValue::Text("\0".into())]), ErrorKind::NulInString);
     // Nothing was written by the failed calls: the element still has no content flag.
     w.end().unwrap();
     assert_eq!(&w.finish().unwrap()[..], expect(&[], &[0x05]));
@@ -606,10 +456,7 @@ fn nul_in_string() {
     let mut w = shared();
     w.start(tok(0, 5)).unwrap();
     assert_kind(w.text("\0"), ErrorKind::NulInString);
-    let mut w = Writer::new(
-        WriterHeader::new(PublicId::String("a\0".into())),
-        StringTableMode::Inline,
-    );
+    let mut w = Writer::new(WriterHeader::new(PublicId::String("a\0".into())), StringTableMode::Inline);
     w.start(tok(0, 5)).unwrap();
     w.end().unwrap();
     assert_eq!(w.finish().unwrap_err().kind, ErrorKind::NulInString);
@@ -627,37 +474,13 @@ fn token_out_of_range() {
     }
     w.attribute(astart(0, 0x7F)).unwrap();
     for t in [0x05, 0x7F, 0x80, 0x84, 0xC0, 0xC4] {
-        assert_kind(
-            w.attr_value(AttrValue::Token { page: 0, token: t }),
-            ErrorKind::TokenOutOfRange(t),
-        );
+        assert_kind(w.attr_value(AttrValue::Token { page: 0, token: t }), ErrorKind::TokenOutOfRange(t));
     }
-    assert_kind(
-        w.attr_value(AttrValue::Extension(Extension::Single { n: 3 })),
-        ErrorKind::TokenOutOfRange(3),
-    );
-    assert_kind(
-        w.extension(Extension::Token { n: 3, value: 0 }),
-        ErrorKind::TokenOutOfRange(3),
-    );
-    assert_kind(
-        w.extension(Extension::Inline {
-            n: 255,
-            value: "".into(),
-        }),
-        ErrorKind::TokenOutOfRange(255),
-    );
+    assert_kind(w.attr_value(AttrValue::Extension(Extension::Single { n: 3 })), ErrorKind::TokenOutOfRange(3));
+    assert_kind(w.extension(Extension::Token { n: 3, value: 0 }), ErrorKind::TokenOutOfRange(3));
+    assert_kind(w.extension(Extension::Inline { n: 255, value: "".into() }), ErrorKind::TokenOutOfRange(255));
     assert_kind(w.pi(astart(0, 0x80), &[]), ErrorKind::TokenOutOfRange(0x80));
-    assert_kind(
-        w.pi(
-            astart(0, 5),
-            &[AttrValue::Token {
-                page: 0,
-                token: 0x10,
-            }],
-        ),
-        ErrorKind::TokenOutOfRange(0x10),
-    );
+    assert_kind(w.pi(astart(0, 5), &[AttrValue::Token { page: 0, token: 0x10 }]), ErrorKind::TokenOutOfRange(0x10));
     w.end().unwrap();
     assert_eq!(&w.finish().unwrap()[..], expect(&[], &[0x85, 0x7F, 0x01]));
 }
@@ -667,10 +490,7 @@ fn invalid_writer_state() {
     let st = ErrorKind::InvalidWriterState("");
     // End with nothing open.
     let mut w = w();
-    assert_eq!(
-        w.end().unwrap_err(),
-        Error::new(ErrorKind::InvalidWriterState("end with no open element"), 0)
-    );
+    assert_eq!(w.end().unwrap_err(), Error::new(ErrorKind::InvalidWriterState("end with no open element"), 0));
     // Content, attribute, attribute value outside the root.
     assert_kind(w.text("x"), st.clone());
     assert_kind(w.attribute(astart(0, 5)), st.clone());
@@ -700,18 +520,12 @@ fn invalid_writer_state() {
     w.end().unwrap();
     assert_eq!(
         w.start(tok(0, 5)).unwrap_err(),
-        Error::new(
-            ErrorKind::InvalidWriterState("content after the root element closed"),
-            6
-        )
+        Error::new(ErrorKind::InvalidWriterState("content after the root element closed"), 6)
     );
     assert_kind(w.text("y"), st.clone());
     assert_kind(w.end(), st.clone());
     // Public id 0 is reserved.
-    let mut w = Writer::new(
-        WriterHeader::new(PublicId::Known(0)),
-        StringTableMode::Inline,
-    );
+    let mut w = Writer::new(WriterHeader::new(PublicId::Known(0)), StringTableMode::Inline);
     w.start(tok(0, 5)).unwrap();
     w.end().unwrap();
     assert_kind(w.finish().map(drop), st);

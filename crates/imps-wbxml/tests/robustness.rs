@@ -27,11 +27,7 @@ fn drain(input: &[u8], limits: Limits) -> Result<usize, Error> {
 
 /// Small limits so that every limit can trip.
 fn small_limits() -> Limits {
-    Limits::DEFAULT
-        .with_max_depth(4)
-        .with_max_attributes(3)
-        .with_max_opaque(8)
-        .with_max_string_table(16)
+    Limits::DEFAULT.with_max_depth(4).with_max_attributes(3).with_max_opaque(8).with_max_string_table(16)
 }
 
 proptest! {
@@ -82,10 +78,7 @@ fn degenerate_inputs() {
         switches.extend_from_slice(&[0x00, 0x07]);
     }
     let err = drain(&switches, Limits::DEFAULT).unwrap_err();
-    assert_eq!(
-        err,
-        Error::new(imps_wbxml::ErrorKind::NoRootElement, switches.len())
-    );
+    assert_eq!(err, Error::new(imps_wbxml::ErrorKind::NoRootElement, switches.len()));
 
     let mut empties = vec![0x03, 0x01, 0x6A, 0x00, 0x45];
     empties.extend(std::iter::repeat_n(0x05, 100_000));

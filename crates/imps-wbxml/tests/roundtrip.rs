@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 
 use imps_wbxml::{
-    AttrStart, AttrValue, Charset, Event, Extension, PublicId, Reader, StringTableMode, Tag,
-    WbxmlVersion, Writer, WriterHeader,
+    AttrStart, AttrValue, Charset, Event, Extension, PublicId, Reader, StringTableMode, Tag, WbxmlVersion, Writer,
+    WriterHeader,
 };
 use proptest::prelude::*;
 
@@ -53,15 +53,7 @@ fn string() -> impl Strategy<Value = String> {
 }
 
 fn page() -> impl Strategy<Value = u8> {
-    prop_oneof![
-        Just(0u8),
-        Just(1),
-        Just(4),
-        Just(5),
-        Just(6),
-        Just(255),
-        any::<u8>()
-    ]
+    prop_oneof![Just(0u8), Just(1), Just(4), Just(5), Just(6), Just(255), any::<u8>()]
 }
 
 fn tag() -> impl Strategy<Value = Tag<'static>> {
@@ -81,10 +73,7 @@ fn attr_start() -> impl Strategy<Value = AttrStart<'static>> {
 
 fn extension() -> impl Strategy<Value = Extension<'static>> {
     prop_oneof![
-        (0u8..=2, string()).prop_map(|(n, v)| Extension::Inline {
-            n,
-            value: Cow::Owned(v)
-        }),
+        (0u8..=2, string()).prop_map(|(n, v)| Extension::Inline { n, value: Cow::Owned(v) }),
         (0u8..=2, any::<u32>()).prop_map(|(n, value)| Extension::Token { n, value }),
         (0u8..=2).prop_map(|n| Extension::Single { n }),
     ]
@@ -97,8 +86,7 @@ fn opaque() -> impl Strategy<Value = Vec<u8>> {
 fn attr_value() -> impl Strategy<Value = AttrValue<'static>> {
     prop_oneof![
         string().prop_map(|s| AttrValue::Text(Cow::Owned(s))),
-        (page(), prop_oneof![0x85u8..=0xBF, 0xC5u8..=0xFF])
-            .prop_map(|(page, token)| AttrValue::Token { page, token }),
+        (page(), prop_oneof![0x85u8..=0xBF, 0xC5u8..=0xFF]).prop_map(|(page, token)| AttrValue::Token { page, token }),
         any::<u32>().prop_map(AttrValue::Entity),
         extension().prop_map(AttrValue::Extension),
         opaque().prop_map(|d| AttrValue::Opaque(Cow::Owned(d))),
@@ -106,15 +94,11 @@ fn attr_value() -> impl Strategy<Value = AttrValue<'static>> {
 }
 
 fn pi() -> impl Strategy<Value = Pi> {
-    (attr_start(), proptest::collection::vec(attr_value(), 0..3))
-        .prop_map(|(target, value)| Pi { target, value })
+    (attr_start(), proptest::collection::vec(attr_value(), 0..3)).prop_map(|(target, value)| Pi { target, value })
 }
 
 fn attrs() -> impl Strategy<Value = Vec<(AttrStart<'static>, Vec<AttrValue<'static>>)>> {
-    proptest::collection::vec(
-        (attr_start(), proptest::collection::vec(attr_value(), 0..3)),
-        0..3,
-    )
+    proptest::collection::vec((attr_start(), proptest::collection::vec(attr_value(), 0..3)), 0..3)
 }
 
 fn leaf_element() -> impl Strategy<Value = Element> {
@@ -136,18 +120,8 @@ fn element() -> impl Strategy<Value = Element> {
             1 => opaque().prop_map(Node::Opaque),
             1 => pi().prop_map(Node::Pi),
         ];
-        (
-            tag(),
-            attrs(),
-            proptest::collection::vec(node, 0..6),
-            any::<bool>(),
-        )
-            .prop_map(|(tag, attrs, children, force_content)| Element {
-                tag,
-                attrs,
-                children,
-                force_content,
-            })
+        (tag(), attrs(), proptest::collection::vec(node, 0..6), any::<bool>())
+            .prop_map(|(tag, attrs, children, force_content)| Element { tag, attrs, children, force_content })
     })
 }
 
@@ -195,11 +169,7 @@ fn pi_events(pi: &Pi, out: &mut Vec<Event<'static>>) {
 fn element_events(e: &Element, exact_flags: bool, out: &mut Vec<Event<'static>>) {
     let has_attributes = !e.attrs.is_empty();
     let has_content = !e.children.is_empty() || (exact_flags && e.force_content);
-    out.push(Event::Start {
-        tag: e.tag.clone(),
-        has_attributes,
-        has_content,
-    });
+    out.push(Event::Start { tag: e.tag.clone(), has_attributes, has_content });
     for (start, values) in &e.attrs {
         out.push(Event::AttrStart(start.clone()));
         out.extend(values.iter().cloned().map(Event::AttrValue));
@@ -229,11 +199,7 @@ fn doc_events(d: &Doc, exact_flags: bool) -> Vec<Event<'static>> {
 }
 
 fn header(d: &Doc) -> WriterHeader {
-    WriterHeader {
-        version: d.version,
-        public_id: d.public_id.clone(),
-        charset: d.charset,
-    }
+    WriterHeader { version: d.version, public_id: d.public_id.clone(), charset: d.charset }
 }
 
 /// Writes through the call API (flags derived by the writer).
@@ -291,11 +257,7 @@ fn read(bytes: &[u8]) -> (Reader<'_>, Vec<Event<'_>>) {
 fn check_header(r: &Reader<'_>, d: &Doc) {
     assert_eq!(r.header().version, d.version);
     assert_eq!(r.header().public_id, d.public_id);
-    let expected = if d.version == WbxmlVersion::V1_0 {
-        Charset::Unknown
-    } else {
-        d.charset
-    };
+    let expected = if d.version == WbxmlVersion::V1_0 { Charset::Unknown } else { d.charset };
     assert_eq!(r.header().charset, expected);
 }
 
