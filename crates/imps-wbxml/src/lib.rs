@@ -45,3 +45,8 @@ pub use limits::Limits;
 pub use reader::Reader;
 pub use table::{AttrPage, AttrStartEntry, Language, TagPage};
 pub use writer::{StringTableMode, Writer, WriterHeader};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
