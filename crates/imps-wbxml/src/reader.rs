@@ -232,8 +232,8 @@ impl<'a> Reader<'a> {
                                 AttrValue::Entity(c) => Event::Entity(c),
                                 AttrValue::Extension(e) => Event::Extension(e),
                                 AttrValue::Opaque(d) => Event::Opaque(d),
-                                // `value_part` only yields page tokens for bytes >= 0x80, which
-                                // in tag state are tags and never reach this arm.
+                                // `value_part` never yields page tokens (those are attribute-state
+                                // bytes, handled by the caller); kept total rather than panicking.
                                 AttrValue::Token { .. } => {
                                     return Err(Error::new(ErrorKind::UnexpectedToken(byte), at))
                                 }

@@ -26,6 +26,7 @@ pub struct WriterHeader {
     /// Version byte; default WBXML 1.3.
     pub version: WbxmlVersion,
     /// Public id; [`PublicId::String`] is written as `0` plus a string-table reference.
+    /// `Known(1)` is the same as `Unknown`; `Known(0)` is rejected by [`Writer::finish`].
     pub public_id: PublicId<'static>,
     /// The charset written in the header (not in WBXML 1.0) and used to encode strings:
     /// UTF-8 by default. `Unknown` writes UTF-8 bytes under MIBenum 0; `UsAscii` and `Latin1`
