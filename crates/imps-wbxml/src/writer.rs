@@ -280,7 +280,8 @@ impl Writer {
         let table_len =
             u32::try_from(self.string_table.len()).map_err(|_| self.state_error("string table longer than 4 GiB"))?;
 
-        let mut out = BytesMut::with_capacity(16 + self.string_table.len() + self.body.len());
+        let mut out =
+            BytesMut::with_capacity(self.string_table.len().saturating_add(self.body.len()).saturating_add(16));
         out.put_u8(self.header.version.0);
         match (&self.header.public_id, public_id_index) {
             (_, Some(index)) => {
