@@ -1192,6 +1192,7 @@ pub(super) const TAGS_1_1: &[(u8, u8, Elem)] = &[
     (0x05, 0x33, Elem::Cstatus),
     (0x05, 0x35, Elem::Zone),
     (0x06, 0x05, Elem::BlockList),
+    (0x06, 0x06, Elem::BlockEntityRequest),
     (0x06, 0x07, Elem::DeliveryMethod),
     (0x06, 0x08, Elem::DeliveryReport),
     (0x06, 0x09, Elem::DeliveryReportRequest),
@@ -2713,6 +2714,7 @@ pub(super) const PAGES_1_1: &[imps_wbxml::TagPage] = &[
         page: 0x06,
         tags: &[
             (0x05, "BlockList"),
+            (0x06, "BlockUser-Request"),
             (0x07, "DeliveryMethod"),
             (0x08, "DeliveryReport"),
             (0x09, "DeliveryReport-Request"),
