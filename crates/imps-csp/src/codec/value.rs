@@ -38,6 +38,17 @@ pub(crate) fn decode_integer<'a, S: Source<'a>>(src: &mut S) -> Result<u32, Erro
     }
 }
 
+/// A boxed value codes as the value (for large, rarely present children such as a
+/// `PresenceSubList` inside a primitive that usually carries something else).
+impl<T: Codec> Codec for Box<T> {
+    fn decode<'a, S: Source<'a>>(src: &mut S, elem: Elem) -> Result<Self, Error> {
+        T::decode(src, elem).map(Box::new)
+    }
+    fn encode<W: Sink>(&self, w: &mut W, elem: Elem) -> Result<(), Error> {
+        (**self).encode(w, elem)
+    }
+}
+
 impl Codec for String {
     fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
         leaf_text(src).map(Cow::into_owned)
