@@ -89,7 +89,11 @@ impl DateTime {
             Some(_) => return None,
             None => time,
         };
-        let time: Vec<u8> = time.iter().copied().filter(|&b| b != b':').collect();
+        let mut time: Vec<u8> = time.iter().copied().filter(|&b| b != b':').collect();
+        // `hhmm` without seconds occurs in real traffic (e.g. libwbxml's WV samples): seconds 0.
+        if time.len() == 4 {
+            time.extend_from_slice(b"00");
+        }
         if time.len() != 6 {
             return None;
         }
@@ -261,6 +265,8 @@ mod tests {
         let dt = DateTime::parse("2026-11-25T10:15:00Z").unwrap();
         assert_eq!(dt.to_string(), "20261125T101500Z");
         assert_eq!(DateTime::parse("20261125T101500.250Z"), Some(dt));
+        assert_eq!(DateTime::parse("20261125T1015Z"), Some(dt));
+        assert_eq!(DateTime::parse("2026-11-25T10:15Z"), Some(dt));
         let off = DateTime::parse("20261125T101500-05:30").unwrap();
         assert_eq!(off.zone, Zone::Offset(-330));
         assert_eq!(off.to_string(), "20261125T101500-0530");

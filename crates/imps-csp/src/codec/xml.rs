@@ -253,8 +253,8 @@ impl<'a> Source<'a> for XmlSource<'a> {
             match ev {
                 Event::Start(ref s) | Event::Empty(ref s) => {
                     let empty = matches!(ev, Event::Empty(_));
-                    if s.attributes_raw().len() > 0 {
-                        self.check_attributes(&s)?;
+                    if !s.attributes_raw().is_empty() {
+                        self.check_attributes(s)?;
                     }
                     let name = s.local_name();
                     let (child, seg) = match Elem::from_name(name.as_ref()) {
