@@ -615,8 +615,8 @@ impl Function {
         self.elem().exists_in(version)
     }
 
-    /// The function a client request primitive needs agreed, e.g. `SendMessage-Request` needs
-    /// `MDELIV`. `None` for session primitives (login, service and capability negotiation,
+    /// The function a client-originated primitive needs agreed, e.g. `SendMessage-Request` needs
+    /// `MDELIV`, `PresenceAuth-User` needs `REACT` (a server answers 506 otherwise). `None` for session primitives (login, service and capability negotiation,
     /// keep-alive, polling, ...) and for requests that no single function names (e.g.
     /// `SubscribePresence-Request`, `JoinGroup-Request`). The mapping follows the tokens' names;
     /// the spec notes list the tokens only, so it is inferred.
@@ -1771,6 +1771,16 @@ mod tests {
         round_trip(expected.clone(), &[V1_1]);
         assert_not_in_version(expected, V1_2, "ClientID");
         round_trip(ServiceRequest::new(everything, true), &Version::ALL);
+
+        // Real 1.2 clients also send the 1.1 ClientID; decoding tolerates it (encoding 1.2 does not).
+        let p = decode_xml(
+            V1_2,
+            "<Service-Request><ClientID><URL>c</URL></ClientID><Functions><WVCSPFeat><IMFeat/></WVCSPFeat></Functions><AllFunctionsRequest>T</AllFunctionsRequest></Service-Request>",
+        )
+        .unwrap();
+        let Primitive::ServiceRequest(r) = p else { panic!("{p:?}") };
+        assert_eq!(r.client_id, Some(ClientId::url("c")));
+        assert_eq!(r.functions.unwrap().functions(), Feature::Im.functions());
 
         // 1.1 without Functions.
         let p = decode_xml(V1_1, "<Service-Request><ClientID><URL>c</URL></ClientID><AllFunctionsRequest>T</AllFunctionsRequest></Service-Request>").unwrap();
