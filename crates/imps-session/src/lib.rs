@@ -9,5 +9,7 @@
 
 pub mod digest;
 pub mod random;
+pub mod server;
 
+pub use imps_auth::Timestamp;
 pub use random::{Random, SplitMix64};

@@ -1,0 +1,41 @@
+//! Presence features (seed section 3) through imps-auth: contact lists, attribute lists,
+//! subscriptions, reactive authorisation, watcher lists, `OnlineStatus` kept by the server.
+
+use imps_csp::ids::UserId;
+use imps_csp::{Primitive, ResultCode};
+use serde::{Deserialize, Serialize};
+
+use super::config::ServerConfig;
+use super::engine::{status, Ctx, Engine};
+use super::storage::Storage;
+use crate::random::Random;
+use crate::Timestamp;
+
+/// What the server stores per user for presence and access control.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UserRecord {}
+
+/// Presence working state.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PresenceState {}
+
+impl PresenceState {
+    pub(crate) fn restore(_config: &ServerConfig, _users: Vec<(UserId, UserRecord)>) -> Self {
+        PresenceState {}
+    }
+}
+
+impl<S: Storage, R: Random> Engine<S, R> {
+    pub(crate) fn presence_request(&mut self, _ctx: &Ctx, _p: Primitive) -> Primitive {
+        status(ResultCode::NOT_IMPLEMENTED)
+    }
+    pub(crate) fn presence_timeout(&mut self, _now: Timestamp) {}
+    pub(crate) fn presence_deadline(&self) -> Option<Timestamp> {
+        None
+    }
+    pub(crate) fn presence_session_start(&mut self, _ctx: &Ctx) {}
+    pub(crate) fn presence_user_offline(&mut self, _now: Timestamp, _user: &UserId) {}
+    pub(crate) fn presence_user_record(&self, _user: &UserId) -> Option<UserRecord> {
+        None
+    }
+}
