@@ -1,7 +1,7 @@
 //! Presence features (seed section 3) through imps-auth: contact lists, attribute lists,
 //! subscriptions, reactive authorisation, watcher lists, `OnlineStatus` kept by the server.
 
-use imps_csp::ids::UserId;
+use imps_csp::ids::{ContactListId, UserId};
 use imps_csp::{Primitive, ResultCode};
 use serde::{Deserialize, Serialize};
 
@@ -37,5 +37,17 @@ impl<S: Storage, R: Random> Engine<S, R> {
     pub(crate) fn presence_user_offline(&mut self, _now: Timestamp, _user: &UserId) {}
     pub(crate) fn presence_user_record(&self, _user: &UserId) -> Option<UserRecord> {
         None
+    }
+
+    /// The members of `owner`'s contact list `list` (for messages and invitations addressed to a
+    /// contact list, seed 4.1), or `None` when the list does not exist.
+    pub(crate) fn contact_list_members(&self, _owner: &UserId, _list: &ContactListId) -> Option<Vec<UserId>> {
+        None
+    }
+
+    /// Seed 4.3: whether `recipient`'s block and grant lists let `sender`'s message through
+    /// (one-to-one, or through a group with the sender's screen name and group).
+    pub(crate) fn may_message(&self, _recipient: &UserId, _sender: &imps_auth::Sender) -> bool {
+        true
     }
 }
