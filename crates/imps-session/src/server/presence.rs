@@ -15,13 +15,16 @@ use crate::Timestamp;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserRecord {}
 
-/// Presence working state.
+/// Presence working state: the authorisation engine holds contact lists, attribute lists,
+/// reactive authorisations, watcher lists, current presence and block/grant lists.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PresenceState {}
+pub struct PresenceState {
+    pub(crate) auth: imps_auth::AuthEngine,
+}
 
 impl PresenceState {
     pub(crate) fn restore(_config: &ServerConfig, _users: Vec<(UserId, UserRecord)>) -> Self {
-        PresenceState {}
+        PresenceState::default()
     }
 }
 
