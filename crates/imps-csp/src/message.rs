@@ -413,9 +413,16 @@ fn decode_content<'a, S: Source<'a>>(src: &mut S) -> Result<Primitive, Error> {
     let primitive = match src.next_child()? {
         Some(Child::Known(e)) => match Primitive::decode(src, e) {
             Some(p) => p?,
-            None => return Err(Error::UnknownPrimitive { path: src.path(), found: e.name(src.version()).to_owned() }),
+            None => {
+                return Err(Error::UnknownPrimitive {
+                    path: src.parent_path(),
+                    found: e.name(src.version()).to_owned(),
+                })
+            }
         },
-        Some(Child::Unknown(n)) => return Err(Error::UnknownPrimitive { path: src.path(), found: n.into_owned() }),
+        Some(Child::Unknown(n)) => {
+            return Err(Error::UnknownPrimitive { path: src.parent_path(), found: n.into_owned() })
+        }
         None => return Err(Error::MissingElement { path: src.path(), element: "(a primitive)" }),
     };
     match src.next_child()? {

@@ -60,12 +60,21 @@ pub(crate) trait Source<'a> {
         self.raw_content().map(drop)
     }
 
-    /// The path of the current element, e.g. `/WV-CSP-Message/Session/Transaction`.
+    /// The path errors name, e.g. `/WV-CSP-Message/Session/Transaction`: after a start, the
+    /// element just started; after an end, the element just ended (so a missing child is
+    /// reported at the element that lacks it, and a bad value at its leaf).
     fn path(&self) -> String;
 
-    /// An [`Error::UnexpectedElement`] for `child` inside the current element.
+    /// [`path`](Self::path) without its last step: the parent of a child just started.
+    fn parent_path(&self) -> String {
+        let mut p = self.path();
+        p.truncate(p.rfind('/').unwrap_or(0));
+        p
+    }
+
+    /// An [`Error::UnexpectedElement`] for `child`, just started, naming its parent's path.
     fn unexpected(&self, child: &Child<'_>) -> Error {
-        Error::UnexpectedElement { path: self.path(), found: child_name(child, self.version()) }
+        Error::UnexpectedElement { path: self.parent_path(), found: child_name(child, self.version()) }
     }
 
     /// An [`Error::InvalidValue`] for the current element.
@@ -144,7 +153,7 @@ pub(crate) trait Field: Sized {
 }
 
 fn duplicate<'a, S: Source<'a>>(src: &S, elem: Elem) -> Error {
-    Error::UnexpectedElement { path: src.path(), found: elem.name(src.version()).to_owned() }
+    Error::UnexpectedElement { path: src.parent_path(), found: elem.name(src.version()).to_owned() }
 }
 
 impl<T: Codec> Field for T {

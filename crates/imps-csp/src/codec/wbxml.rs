@@ -38,6 +38,8 @@ enum Seg {
 }
 
 pub(crate) struct WbxmlSource<'a> {
+    /// The element most recently ended, while no other has started since.
+    last_closed: Option<Seg>,
     reader: Reader<'a>,
     version: Version,
     stack: Vec<Seg>,
@@ -106,7 +108,12 @@ impl<'a> WbxmlSource<'a> {
                             })
                         }
                     };
-                    return Ok(WbxmlSource { reader, version, stack: vec![Seg::Known(Elem::WVCSPMessage)] });
+                    return Ok(WbxmlSource {
+                        reader,
+                        version,
+                        stack: vec![Seg::Known(Elem::WVCSPMessage)],
+                        last_closed: None,
+                    });
                 }
                 Some(other) => return Err(Error::WrongRoot { found: format!("{other:?}") }),
                 None => return Err(Error::WrongRoot { found: "nothing (empty body)".into() }),
@@ -164,20 +171,21 @@ impl<'a> WbxmlSource<'a> {
         match ext {
             Extension::Token { n: 0, value } => {
                 schema::ext_value(self.version, *value).ok_or_else(|| Error::InvalidValue {
-                    path: self.path(),
+                    path: self.open_path(),
                     value: format!("EXT_T_0 {value:#x}"),
                     expected: "an index into the CSP value table",
                 })
             }
-            other => {
-                Err(Error::UnexpectedContent { path: self.path(), found: format!("{other:?} (CSP uses only EXT_T_0)") })
-            }
+            other => Err(Error::UnexpectedContent {
+                path: self.open_path(),
+                found: format!("{other:?} (CSP uses only EXT_T_0)"),
+            }),
         }
     }
 
     fn entity(&self, cp: u32) -> Result<char, Error> {
         char::from_u32(cp).filter(|c| *c != '\0').ok_or_else(|| Error::InvalidValue {
-            path: self.path(),
+            path: self.open_path(),
             value: format!("ENTITY {cp:#x}"),
             expected: "a Unicode scalar value",
         })
@@ -204,7 +212,7 @@ impl<'a> WbxmlSource<'a> {
                 Event::AttrEnd => return Ok(out),
                 other => {
                     return Err(Error::UnexpectedContent {
-                        path: self.path(),
+                        path: self.open_path(),
                         found: format!("{other:?} in attributes"),
                     })
                 }
@@ -243,20 +251,21 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                 Event::Start { tag, has_attributes, .. } => {
                     let (child, seg) = self.resolve(&tag);
                     self.stack.push(seg);
+                    self.last_closed = None;
                     if has_attributes {
                         self.read_attributes()?;
                     }
                     return Ok(Some(child));
                 }
                 Event::End => {
-                    self.stack.pop();
+                    self.pop();
                     return Ok(None);
                 }
                 Event::Text(t) if t.chars().all(char::is_whitespace) => {}
                 Event::Pi => skip_attribute_events(&mut self.reader)?,
                 other => {
                     return Err(Error::UnexpectedContent {
-                        path: self.path(),
+                        path: self.open_path(),
                         found: format!("{other:?}").chars().take(64).collect(),
                     })
                 }
@@ -282,32 +291,33 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                 Event::Opaque(b) => {
                     if opaque.is_some() {
                         return Err(Error::UnexpectedContent {
-                            path: self.path(),
+                            path: self.open_path(),
                             found: "a second OPAQUE block".into(),
                         });
                     }
                     opaque = Some(b);
                 }
                 Event::End => {
-                    self.stack.pop();
+                    self.pop();
                     return match (text, opaque) {
                         (None, Some(b)) => Ok(Leaf::Opaque(b)),
                         (t, None) => Ok(Leaf::Text(t.unwrap_or(Cow::Borrowed("")))),
-                        (Some(_), Some(_)) => {
-                            Err(Error::UnexpectedContent { path: self.path(), found: "OPAQUE mixed with text".into() })
-                        }
+                        (Some(_), Some(_)) => Err(Error::UnexpectedContent {
+                            path: self.open_path(),
+                            found: "OPAQUE mixed with text".into(),
+                        }),
                     };
                 }
                 Event::Pi => skip_attribute_events(&mut self.reader)?,
                 Event::Start { tag, .. } => {
                     return Err(Error::UnexpectedContent {
-                        path: self.path(),
+                        path: self.open_path(),
                         found: format!("element {} where a value belongs", self.tag_name(&tag)),
                     })
                 }
                 other => {
                     return Err(Error::UnexpectedContent {
-                        path: self.path(),
+                        path: self.open_path(),
                         found: format!("{other:?}").chars().take(64).collect(),
                     })
                 }
@@ -336,7 +346,7 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                 }
                 Event::Opaque(b) => {
                     let s = std::str::from_utf8(&b).map_err(|_| Error::InvalidValue {
-                        path: self.path(),
+                        path: self.open_path(),
                         value: "<binary OPAQUE>".into(),
                         expected: "text",
                     })?;
@@ -347,19 +357,20 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                     let name = self.tag_name(&tag);
                     let (_, seg) = self.resolve(&tag);
                     self.stack.push(seg);
+                    self.last_closed = None;
                     let attributes = if has_attributes { self.read_attributes()? } else { Vec::new() };
                     let children = self.raw_content()?;
                     nodes.push(RawNode::Element(RawElement { name, attributes, children }));
                 }
                 Event::End => {
                     flush(&mut text, &mut nodes);
-                    self.stack.pop();
+                    self.pop();
                     return Ok(nodes);
                 }
                 Event::Pi => skip_attribute_events(&mut self.reader)?,
                 other => {
                     return Err(Error::UnexpectedContent {
-                        path: self.path(),
+                        path: self.open_path(),
                         found: format!("{other:?}").chars().take(64).collect(),
                     })
                 }
@@ -368,6 +379,23 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
     }
 
     fn path(&self) -> String {
+        let mut p = self.open_path();
+        if let Some(seg) = &self.last_closed {
+            p.push('/');
+            p.push_str(&seg_name(seg, self.version));
+        }
+        p
+    }
+}
+
+impl<'a> WbxmlSource<'a> {
+    /// Ends the innermost open element; errors raised next name it.
+    fn pop(&mut self) {
+        self.last_closed = self.stack.pop();
+    }
+
+    /// The path of the open elements (for errors raised inside an element).
+    fn open_path(&self) -> String {
         let mut p = String::new();
         for s in &self.stack {
             p.push('/');
@@ -490,5 +518,12 @@ impl Sink for WbxmlSink {
 
     fn end(&mut self) -> Result<(), Error> {
         self.w.end().map_err(wb)
+    }
+}
+
+fn seg_name(seg: &Seg, version: Version) -> String {
+    match seg {
+        Seg::Known(e) => e.name(version).to_owned(),
+        Seg::Unknown(n) => n.clone(),
     }
 }

@@ -62,6 +62,8 @@ fn seg(name: &str) -> Seg {
 }
 
 pub(crate) struct XmlSource<'a> {
+    /// The element most recently ended, while no other has started since.
+    last_closed: Option<Seg>,
     reader: Reader<&'a [u8]>,
     version: Version,
     stack: Vec<Seg>,
@@ -124,6 +126,7 @@ impl<'a> XmlSource<'a> {
                         reader,
                         version,
                         stack: vec![Seg::Known(Elem::WVCSPMessage)],
+                        last_closed: None,
                         pending: if empty { Pending::EmptyEnd } else { Pending::None },
                         max_depth: opts.max_depth,
                     });
@@ -157,7 +160,7 @@ impl<'a> XmlSource<'a> {
     fn take_pending_end(&mut self) -> bool {
         match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::EmptyEnd => {
-                self.stack.pop();
+                self.pop();
                 true
             }
             Pending::None => false,
@@ -169,7 +172,7 @@ impl<'a> XmlSource<'a> {
             let a = a.map_err(|e| xml_err(&self.reader, e))?;
             if !tolerated_attribute(a.key.as_ref()) {
                 return Err(Error::UnexpectedContent {
-                    path: self.path(),
+                    path: self.open_path(),
                     found: format!("attribute {}", a.key.as_ref()),
                 });
             }
@@ -179,15 +182,19 @@ impl<'a> XmlSource<'a> {
 
     fn push(&mut self, seg: Seg, empty: bool) -> Result<(), Error> {
         self.stack.push(seg);
+        self.last_closed = None;
         if self.stack.len() > self.max_depth {
-            return Err(Error::TooDeep { path: self.path(), limit: self.max_depth });
+            return Err(Error::TooDeep { path: self.open_path(), limit: self.max_depth });
         }
         self.pending = if empty { Pending::EmptyEnd } else { Pending::None };
         Ok(())
     }
 
     fn eof(&self) -> Error {
-        Error::Xml { offset: self.reader.buffer_position(), message: format!("document ends inside {}", self.path()) }
+        Error::Xml {
+            offset: self.reader.buffer_position(),
+            message: format!("document ends inside {}", self.open_path()),
+        }
     }
 
     fn resolve_ref(&self, r: &str) -> Result<char, Error> {
@@ -268,7 +275,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
                     return Ok(Some(child));
                 }
                 Event::End(_) => {
-                    self.stack.pop();
+                    self.pop();
                     return Ok(None);
                 }
                 Event::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
@@ -276,13 +283,13 @@ impl<'a> Source<'a> for XmlSource<'a> {
                 Event::Eof => return Err(self.eof()),
                 Event::Text(t) => {
                     return Err(Error::UnexpectedContent {
-                        path: self.path(),
+                        path: self.open_path(),
                         found: format!("text {:?}", t.chars().take(32).collect::<String>()),
                     })
                 }
                 other => {
                     return Err(Error::UnexpectedContent {
-                        path: self.path(),
+                        path: self.open_path(),
                         found: format!("{other:?}").chars().take(64).collect(),
                     })
                 }
@@ -304,20 +311,20 @@ impl<'a> Source<'a> for XmlSource<'a> {
                     append(&mut acc, Cow::Owned(c.to_string()));
                 }
                 Event::End(_) => {
-                    self.stack.pop();
+                    self.pop();
                     return Ok(Leaf::Text(acc.unwrap_or(Cow::Borrowed(""))));
                 }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Eof => return Err(self.eof()),
                 Event::Start(s) | Event::Empty(s) => {
                     return Err(Error::UnexpectedContent {
-                        path: self.path(),
+                        path: self.open_path(),
                         found: format!("element {} where a value belongs", s.name().as_ref()),
                     })
                 }
                 other => {
                     return Err(Error::UnexpectedContent {
-                        path: self.path(),
+                        path: self.open_path(),
                         found: format!("{other:?}").chars().take(64).collect(),
                     })
                 }
@@ -353,14 +360,14 @@ impl<'a> Source<'a> for XmlSource<'a> {
                 }
                 Event::End(_) => {
                     flush(&mut text, &mut nodes);
-                    self.stack.pop();
+                    self.pop();
                     return Ok(nodes);
                 }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Eof => return Err(self.eof()),
                 other => {
                     return Err(Error::UnexpectedContent {
-                        path: self.path(),
+                        path: self.open_path(),
                         found: format!("{other:?}").chars().take(64).collect(),
                     })
                 }
@@ -369,6 +376,23 @@ impl<'a> Source<'a> for XmlSource<'a> {
     }
 
     fn path(&self) -> String {
+        let mut p = self.open_path();
+        if let Some(seg) = &self.last_closed {
+            p.push('/');
+            p.push_str(&seg_name(seg, self.version));
+        }
+        p
+    }
+}
+
+impl<'a> XmlSource<'a> {
+    /// Ends the innermost open element; errors raised next name it.
+    fn pop(&mut self) {
+        self.last_closed = self.stack.pop();
+    }
+
+    /// The path of the open elements (for errors raised inside an element).
+    fn open_path(&self) -> String {
         let mut p = String::new();
         for s in &self.stack {
             p.push('/');
@@ -540,5 +564,12 @@ impl Sink for XmlSink {
             self.out.push(b'>');
         }
         Ok(())
+    }
+}
+
+fn seg_name(seg: &Seg, version: Version) -> String {
+    match seg {
+        Seg::Known(e) => e.name(version).to_owned(),
+        Seg::Unknown(n) => n.clone(),
     }
 }

@@ -1533,7 +1533,13 @@ mod tests {
         round_trip(digest, &Version::ALL);
 
         let e = decode_xml(V1_2, "<Login-Request><UserID>wv:a@x</UserID><ClientID/></Login-Request>").unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "SessionCookie" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Login-Request".into(),
+                element: "SessionCookie"
+            }
+        );
     }
 
     #[test]
@@ -1565,7 +1571,11 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e,
-            Error::InvalidValue { path: format!("{PATH}/Login-Response"), value: "yes".into(), expected: "T or F" }
+            Error::InvalidValue {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Login-Response/CapabilityRequest".into(),
+                value: "yes".into(),
+                expected: "T or F"
+            }
         );
     }
 
@@ -1581,7 +1591,10 @@ mod tests {
         let e = decode_xml(V1_2, "<Logout-Request><UserID>wv:a@x</UserID></Logout-Request>").unwrap_err();
         assert_eq!(
             e,
-            Error::UnexpectedElement { path: format!("{PATH}/Logout-Request/UserID"), found: "UserID".into() }
+            Error::UnexpectedElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Logout-Request".into(),
+                found: "UserID".into()
+            }
         );
 
         let p = decode_xml(
@@ -1595,7 +1608,13 @@ mod tests {
         round_trip(expected, &Version::ALL);
         round_trip(Disconnect::logged_out(), &Version::ALL);
         let e = decode_xml(V1_2, "<Disconnect/>").unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "Result" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Disconnect".into(),
+                element: "Result"
+            }
+        );
     }
 
     #[test]
@@ -1616,7 +1635,7 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: format!("{PATH}/KeepAlive-Request"),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/KeepAlive-Request/TimeToLive".into(),
                 value: "ten".into(),
                 expected: "an integer"
             }
@@ -1659,7 +1678,13 @@ mod tests {
         assert_eq!(p, Primitive::GetSPInfoResponse(expected.clone()));
         round_trip(expected, &Version::ALL);
         let e = decode_xml(V1_2, "<GetSPInfo-Response><URL>u</URL></GetSPInfo-Response>").unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "Name" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetSPInfo-Response".into(),
+                element: "Name"
+            }
+        );
     }
 
     // --- service tree ---------------------------------------------------------------------------
@@ -1919,59 +1944,56 @@ mod tests {
             (
                 "<WVCSPFeat><FundamentalFeat><MF/><ServiceFunc/></FundamentalFeat></WVCSPFeat>",
                 Error::UnexpectedElement {
-                    path: format!("{base}/WVCSPFeat/FundamentalFeat/ServiceFunc"),
+                    path: format!("{base}/WVCSPFeat/FundamentalFeat"),
                     found: "ServiceFunc".into(),
                 },
             ),
             (
                 "<WVCSPFeat><FundamentalFeat><ServiceFunc/><MF/></FundamentalFeat></WVCSPFeat>",
-                Error::UnexpectedElement { path: format!("{base}/WVCSPFeat/FundamentalFeat/MF"), found: "MF".into() },
+                Error::UnexpectedElement { path: format!("{base}/WVCSPFeat/FundamentalFeat"), found: "MF".into() },
             ),
             (
                 "<WVCSPFeat><FundamentalFeat><MP/></FundamentalFeat></WVCSPFeat>",
-                Error::UnexpectedElement { path: format!("{base}/WVCSPFeat/FundamentalFeat/MP"), found: "MP".into() },
+                Error::UnexpectedElement { path: format!("{base}/WVCSPFeat/FundamentalFeat"), found: "MP".into() },
             ),
             (
                 "<WVCSPFeat><PresenceFeat><SearchFunc/></PresenceFeat></WVCSPFeat>",
-                Error::UnexpectedElement {
-                    path: format!("{base}/WVCSPFeat/PresenceFeat/SearchFunc"),
-                    found: "SearchFunc".into(),
-                },
+                Error::UnexpectedElement { path: format!("{base}/WVCSPFeat/PresenceFeat"), found: "SearchFunc".into() },
             ),
             (
                 "<WVCSPFeat><FundamentalFeat><SearchFunc><GETSPI/></SearchFunc></FundamentalFeat></WVCSPFeat>",
                 Error::UnexpectedElement {
-                    path: format!("{base}/WVCSPFeat/FundamentalFeat/SearchFunc/GETSPI"),
+                    path: format!("{base}/WVCSPFeat/FundamentalFeat/SearchFunc"),
                     found: "GETSPI".into(),
                 },
             ),
             (
                 "<WVCSPFeat><FundamentalFeat><SearchFunc><SRCH/><SRCH/></SearchFunc></FundamentalFeat></WVCSPFeat>",
                 Error::UnexpectedElement {
-                    path: format!("{base}/WVCSPFeat/FundamentalFeat/SearchFunc/SRCH"),
+                    path: format!("{base}/WVCSPFeat/FundamentalFeat/SearchFunc"),
                     found: "SRCH".into(),
                 },
             ),
             (
                 "<WVCSPFeat><IMFeat/><IMFeat/></WVCSPFeat>",
-                Error::UnexpectedElement { path: format!("{base}/WVCSPFeat/IMFeat"), found: "IMFeat".into() },
+                Error::UnexpectedElement { path: format!("{base}/WVCSPFeat"), found: "IMFeat".into() },
             ),
             (
                 "<WVCSPFeat><IMFeat><X-Func/></IMFeat></WVCSPFeat>",
-                Error::UnexpectedElement { path: format!("{base}/WVCSPFeat/IMFeat/X-Func"), found: "X-Func".into() },
+                Error::UnexpectedElement { path: format!("{base}/WVCSPFeat/IMFeat"), found: "X-Func".into() },
             ),
             (
                 "<WVCSPFeat><IMFeat><MM>all</MM></IMFeat></WVCSPFeat>",
                 Error::InvalidValue {
-                    path: format!("{base}/WVCSPFeat/IMFeat"),
+                    path: format!("{base}/WVCSPFeat/IMFeat/MM"),
                     value: "all".into(),
                     expected: "an empty element",
                 },
             ),
-            ("", Error::MissingElement { path: format!("{PATH}/Service-Request"), element: "WVCSPFeat" }),
+            ("", Error::MissingElement { path: format!("{PATH}/Service-Request/Functions"), element: "WVCSPFeat" }),
             (
                 "<WVCSPFeat/><WVCSPFeat/>",
-                Error::UnexpectedElement { path: format!("{base}/WVCSPFeat"), found: "WVCSPFeat".into() },
+                Error::UnexpectedElement { path: format!("{base}"), found: "WVCSPFeat".into() },
             ),
         ];
         for (tree, expected) in cases {
@@ -2094,7 +2116,7 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: format!("{PATH}/ClientCapability-Request/CapabilityList"),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/ClientCapability-Request/CapabilityList/InitialDeliveryMethod".into(),
                 value: "X".into(),
                 expected: "DeliveryMethod"
             }
@@ -2106,7 +2128,11 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            Error::MissingElement { path: format!("{PATH}/ClientCapability-Request"), element: "ParserSize" }
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/ClientCapability-Request/CapabilityList"
+                    .into(),
+                element: "ParserSize"
+            }
         );
     }
 
@@ -2168,7 +2194,13 @@ mod tests {
         round_trip(expected.clone(), &[V1_2, V1_3]);
         assert_not_in_version(expected, V1_1, "VerifyID-Request");
         let e = decode_xml(V1_2, "<VerifyID-Request/>").unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "IDList" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/VerifyID-Request".into(),
+                element: "IDList"
+            }
+        );
     }
 
     #[test]

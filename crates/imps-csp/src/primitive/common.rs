@@ -439,7 +439,9 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: format!("{PATH}/Search-Request/SearchPairList"),
+                path:
+                    "/WV-CSP-Message/Session/Transaction/TransactionContent/Search-Request/SearchPairList/SearchElement"
+                        .into(),
                 value: "USER_SHOE_SIZE".into(),
                 expected: "SearchElement"
             }
@@ -449,7 +451,13 @@ mod tests {
             "<Search-Request><SearchPairList><SearchString>42</SearchString></SearchPairList></Search-Request>",
         )
         .unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/Search-Request"), element: "SearchElement" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Search-Request/SearchPairList".into(),
+                element: "SearchElement"
+            }
+        );
     }
 
     #[test]
@@ -490,7 +498,13 @@ mod tests {
             "<Search-Response><SearchFindings>0</SearchFindings><SearchIndex>0</SearchIndex></Search-Response>",
         )
         .unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "CompletionFlag" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Search-Response".into(),
+                element: "CompletionFlag"
+            }
+        );
 
         assert_eq!(
             decode_xml(V1_1, "<StopSearch-Request><SearchID>7</SearchID></StopSearch-Request>").unwrap(),
@@ -533,11 +547,21 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            Error::InvalidValue { path: format!("{PATH}/Invite-Request"), value: "XX".into(), expected: "InviteType" }
+            Error::InvalidValue {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Invite-Request/InviteType".into(),
+                value: "XX".into(),
+                expected: "InviteType"
+            }
         );
         let e = decode_xml(V1_2, "<Invite-Request><InviteID>i</InviteID><InviteType>IM</InviteType></Invite-Request>")
             .unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "Recipient" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Invite-Request".into(),
+                element: "Recipient"
+            }
+        );
         let e = decode_xml(
             V1_2,
             "<Invite-Request><InviteID>i</InviteID><InviteType>IM</InviteType><Recipient/><Sender><User><UserID>wv:a@x</UserID></User></Sender></Invite-Request>",
@@ -545,7 +569,10 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            Error::UnexpectedElement { path: format!("{PATH}/Invite-Request/Sender"), found: "Sender".into() }
+            Error::UnexpectedElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Invite-Request".into(),
+                found: "Sender".into()
+            }
         );
     }
 
@@ -599,7 +626,11 @@ mod tests {
                 .unwrap_err();
         assert_eq!(
             e,
-            Error::InvalidValue { path: format!("{PATH}/Invite-Response"), value: "maybe".into(), expected: "T or F" }
+            Error::InvalidValue {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Invite-Response/Acceptance".into(),
+                value: "maybe".into(),
+                expected: "T or F"
+            }
         );
     }
 
@@ -628,6 +659,12 @@ mod tests {
         round_trip(expected, &Version::ALL);
         let e = decode_xml(V1_2, "<CancelInviteUser-Request><InviteID>i</InviteID></CancelInviteUser-Request>")
             .unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "Sender" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CancelInviteUser-Request".into(),
+                element: "Sender"
+            }
+        );
     }
 }

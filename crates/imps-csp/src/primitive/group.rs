@@ -1418,7 +1418,7 @@ mod tests {
         assert_eq!(
             err,
             Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent".into(),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CreateGroup-Request".into(),
                 element: "JoinGroup"
             }
         );
@@ -1431,7 +1431,9 @@ mod tests {
         assert_eq!(
             err,
             Error::InvalidValue {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/SubscribeGroupNotice-Request".into(),
+                path:
+                    "/WV-CSP-Message/Session/Transaction/TransactionContent/SubscribeGroupNotice-Request/SubscribeType"
+                        .into(),
                 value: "X".into(),
                 expected: "SubscribeType",
             }
@@ -1442,8 +1444,7 @@ mod tests {
         assert_eq!(
             err,
             Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetJoinedUsers-Response/AdminMapList"
-                    .into(),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetJoinedUsers-Response".into(),
                 found: "AdminMapList".into(),
             }
         );
@@ -1457,7 +1458,7 @@ mod tests {
         assert_eq!(
             err,
             Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/LeaveGroup-Request/Result".into(),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/LeaveGroup-Request".into(),
                 found: "Result".into(),
             }
         );

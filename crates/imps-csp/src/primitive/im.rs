@@ -1052,7 +1052,7 @@ mod tests {
         assert_eq!(
             err,
             Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/NewMessage".into(),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/NewMessage/MessageInfo".into(),
                 element: "ContentSize"
             }
         );
@@ -1066,7 +1066,8 @@ mod tests {
         assert_eq!(
             err,
             Error::InvalidValue {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/SetDeliveryMethod-Request".into(),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/SetDeliveryMethod-Request/DeliveryMethod"
+                    .into(),
                 value: "X".into(),
                 expected: "DeliveryMethod",
             }
@@ -1087,8 +1088,7 @@ mod tests {
         assert_eq!(
             err,
             Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/BlockEntity-Request/BlockList/AddList"
-                    .into(),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/BlockEntity-Request/BlockList".into(),
                 found: "AddList".into(),
             }
         );
@@ -1103,7 +1103,7 @@ mod tests {
         assert_eq!(
             err,
             Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetMessageList-Response/MessageID".into(),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetMessageList-Response".into(),
                 found: "MessageID".into(),
             }
         );

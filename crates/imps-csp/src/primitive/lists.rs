@@ -562,10 +562,19 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            Error::UnexpectedElement { path: format!("{PATH}/CreateList-Request/NickList/User"), found: "User".into() }
+            Error::UnexpectedElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CreateList-Request/NickList".into(),
+                found: "User".into()
+            }
         );
         let e = decode_xml(V1_2, &format!("<CreateList-Request>{FRIENDS_XML}</CreateList-Request>")).unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "ContactList" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CreateList-Request".into(),
+                element: "ContactList"
+            }
+        );
     }
 
     #[test]
@@ -627,12 +636,18 @@ mod tests {
         assert_eq!(
             e,
             Error::UnexpectedElement {
-                path: format!("{PATH}/ListManage-Request/ContactListProperties"),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/ListManage-Request".into(),
                 found: "ContactListProperties".into()
             }
         );
         let e = decode_xml(V1_2, "<ListManage-Request><ReceiveList>T</ReceiveList></ListManage-Request>").unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "ContactList" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/ListManage-Request".into(),
+                element: "ContactList"
+            }
+        );
         let e = decode_xml(
             V1_2,
             "<ListManage-Request><ContactList>wv:a/l@x</ContactList><ReceiveList>Y</ReceiveList></ListManage-Request>",
@@ -640,7 +655,11 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            Error::InvalidValue { path: format!("{PATH}/ListManage-Request"), value: "Y".into(), expected: "T or F" }
+            Error::InvalidValue {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/ListManage-Request/ReceiveList".into(),
+                value: "Y".into(),
+                expected: "T or F"
+            }
         );
     }
 
@@ -675,7 +694,13 @@ mod tests {
         round_trip(CreateAttributeListRequest::default_list(attrs(&[PresenceAttr::OnlineStatus])), &Version::ALL);
         let e = decode_xml(V1_2, "<CreateAttributeList-Request><PresenceSubList/></CreateAttributeList-Request>")
             .unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "DefaultList" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CreateAttributeList-Request".into(),
+                element: "DefaultList"
+            }
+        );
     }
 
     #[test]

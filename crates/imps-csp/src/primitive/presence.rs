@@ -661,7 +661,8 @@ mod tests {
         assert_eq!(
             e,
             Error::UnexpectedElement {
-                path: format!("{PATH}/PresenceNotification-Request/Presence/ContactList"),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/PresenceNotification-Request/Presence"
+                    .into(),
                 found: "ContactList".into()
             }
         );
@@ -673,7 +674,8 @@ mod tests {
         assert_eq!(
             e,
             Error::MissingElement {
-                path: format!("{PATH}/PresenceNotification-Request"),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/PresenceNotification-Request/Presence"
+                    .into(),
                 element: "UserID | ContactList"
             }
         );
@@ -709,14 +711,20 @@ mod tests {
         assert_eq!(
             e,
             Error::UnexpectedElement {
-                path: format!("{PATH}/GetPresence-Request/ContactList"),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetPresence-Request".into(),
                 found: "ContactList".into()
             }
         );
         let e =
             decode_xml(V1_2, "<GetPresence-Request><PresenceSubList><Alias/></PresenceSubList></GetPresence-Request>")
                 .unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "User | ContactList" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetPresence-Request".into(),
+                element: "User | ContactList"
+            }
+        );
         let e = decode_xml(
             V1_2,
             "<GetPresence-Request><User><UserID>wv:bob@x</UserID></User><PresenceSubList/><PresenceSubList/></GetPresence-Request>",
@@ -725,7 +733,7 @@ mod tests {
         assert_eq!(
             e,
             Error::UnexpectedElement {
-                path: format!("{PATH}/GetPresence-Request/PresenceSubList"),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetPresence-Request".into(),
                 found: "PresenceSubList".into()
             }
         );
@@ -751,7 +759,13 @@ mod tests {
             "<GetPresence-Response><Presence><UserID>wv:bob@x</UserID></Presence></GetPresence-Response>",
         )
         .unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "Result" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetPresence-Response".into(),
+                element: "Result"
+            }
+        );
     }
 
     #[test]
@@ -760,7 +774,13 @@ mod tests {
         assert_eq!(p, Primitive::UpdatePresenceRequest(UpdatePresenceRequest::new(phone())));
         round_trip(UpdatePresenceRequest::new(phone()), &Version::ALL);
         let e = decode_xml(V1_2, "<UpdatePresence-Request></UpdatePresence-Request>").unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "PresenceSubList" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/UpdatePresence-Request".into(),
+                element: "PresenceSubList"
+            }
+        );
     }
 
     #[test]
@@ -800,7 +820,11 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            Error::InvalidValue { path: format!("{PATH}/PresenceAuth-User"), value: "yes".into(), expected: "T or F" }
+            Error::InvalidValue {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/PresenceAuth-User/Acceptance".into(),
+                value: "yes".into(),
+                expected: "T or F"
+            }
         );
     }
 
@@ -811,12 +835,21 @@ mod tests {
         round_trip(CancelAuthRequest::new("wv:eve@x"), &[V1_1, V1_2]);
         assert_not_in_version(CancelAuthRequest::new("wv:eve@x"), V1_3, "CancelAuth-Request");
         let e = decode_xml(V1_2, "<CancelAuth-Request/>").unwrap_err();
-        assert_eq!(e, Error::MissingElement { path: PATH.into(), element: "UserID" });
+        assert_eq!(
+            e,
+            Error::MissingElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CancelAuth-Request".into(),
+                element: "UserID"
+            }
+        );
         let e = decode_xml(V1_2, "<CancelAuth-Request><UserID>a</UserID><UserID>b</UserID></CancelAuth-Request>")
             .unwrap_err();
         assert_eq!(
             e,
-            Error::UnexpectedElement { path: format!("{PATH}/CancelAuth-Request/UserID"), found: "UserID".into() }
+            Error::UnexpectedElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CancelAuth-Request".into(),
+                found: "UserID".into()
+            }
         );
     }
 
@@ -839,7 +872,8 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: format!("{PATH}/GetWatcherList-Request"),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetWatcherList-Request/MaxWatcherList"
+                    .into(),
                 value: "many".into(),
                 expected: "an integer"
             }
@@ -928,7 +962,7 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: format!("{PATH}/GetReactiveAuthStatus-Response/ReactiveAuthStatusList/ReactiveAuthStatus"),
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetReactiveAuthStatus-Response/ReactiveAuthStatusList/ReactiveAuthStatus/ReactiveAuthState".into(),
                 value: "MAYBE".into(),
                 expected: "ReactiveAuthState",
             }
