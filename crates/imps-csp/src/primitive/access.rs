@@ -1533,13 +1533,7 @@ mod tests {
         round_trip(digest, &Version::ALL);
 
         let e = decode_xml(V1_2, "<Login-Request><UserID>wv:a@x</UserID><ClientID/></Login-Request>").unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Login-Request".into(),
-                element: "SessionCookie"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/Login-Request"), element: "SessionCookie" });
     }
 
     #[test]
@@ -1572,7 +1566,7 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Login-Response/CapabilityRequest".into(),
+                path: format!("{PATH}/Login-Response/CapabilityRequest"),
                 value: "yes".into(),
                 expected: "T or F"
             }
@@ -1589,13 +1583,7 @@ mod tests {
         round_trip(LogoutRequest {}, &Version::ALL);
         round_trip(PollingRequest {}, &Version::ALL);
         let e = decode_xml(V1_2, "<Logout-Request><UserID>wv:a@x</UserID></Logout-Request>").unwrap_err();
-        assert_eq!(
-            e,
-            Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Logout-Request".into(),
-                found: "UserID".into()
-            }
-        );
+        assert_eq!(e, Error::UnexpectedElement { path: format!("{PATH}/Logout-Request"), found: "UserID".into() });
 
         let p = decode_xml(
             V1_2,
@@ -1608,13 +1596,7 @@ mod tests {
         round_trip(expected, &Version::ALL);
         round_trip(Disconnect::logged_out(), &Version::ALL);
         let e = decode_xml(V1_2, "<Disconnect/>").unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Disconnect".into(),
-                element: "Result"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/Disconnect"), element: "Result" });
     }
 
     #[test]
@@ -1635,7 +1617,7 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/KeepAlive-Request/TimeToLive".into(),
+                path: format!("{PATH}/KeepAlive-Request/TimeToLive"),
                 value: "ten".into(),
                 expected: "an integer"
             }
@@ -1678,13 +1660,7 @@ mod tests {
         assert_eq!(p, Primitive::GetSPInfoResponse(expected.clone()));
         round_trip(expected, &Version::ALL);
         let e = decode_xml(V1_2, "<GetSPInfo-Response><URL>u</URL></GetSPInfo-Response>").unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetSPInfo-Response".into(),
-                element: "Name"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/GetSPInfo-Response"), element: "Name" });
     }
 
     // --- service tree ---------------------------------------------------------------------------
@@ -1993,7 +1969,7 @@ mod tests {
             ("", Error::MissingElement { path: format!("{PATH}/Service-Request/Functions"), element: "WVCSPFeat" }),
             (
                 "<WVCSPFeat/><WVCSPFeat/>",
-                Error::UnexpectedElement { path: format!("{base}"), found: "WVCSPFeat".into() },
+                Error::UnexpectedElement { path: base.to_string(), found: "WVCSPFeat".into() },
             ),
         ];
         for (tree, expected) in cases {
@@ -2116,7 +2092,7 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/ClientCapability-Request/CapabilityList/InitialDeliveryMethod".into(),
+                path: format!("{PATH}/ClientCapability-Request/CapabilityList/InitialDeliveryMethod"),
                 value: "X".into(),
                 expected: "DeliveryMethod"
             }
@@ -2194,13 +2170,7 @@ mod tests {
         round_trip(expected.clone(), &[V1_2, V1_3]);
         assert_not_in_version(expected, V1_1, "VerifyID-Request");
         let e = decode_xml(V1_2, "<VerifyID-Request/>").unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/VerifyID-Request".into(),
-                element: "IDList"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/VerifyID-Request"), element: "IDList" });
     }
 
     #[test]

@@ -453,10 +453,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Search-Request/SearchPairList".into(),
-                element: "SearchElement"
-            }
+            Error::MissingElement { path: format!("{PATH}/Search-Request/SearchPairList"), element: "SearchElement" }
         );
     }
 
@@ -498,13 +495,7 @@ mod tests {
             "<Search-Response><SearchFindings>0</SearchFindings><SearchIndex>0</SearchIndex></Search-Response>",
         )
         .unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Search-Response".into(),
-                element: "CompletionFlag"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/Search-Response"), element: "CompletionFlag" });
 
         assert_eq!(
             decode_xml(V1_1, "<StopSearch-Request><SearchID>7</SearchID></StopSearch-Request>").unwrap(),
@@ -548,32 +539,20 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Invite-Request/InviteType".into(),
+                path: format!("{PATH}/Invite-Request/InviteType"),
                 value: "XX".into(),
                 expected: "InviteType"
             }
         );
         let e = decode_xml(V1_2, "<Invite-Request><InviteID>i</InviteID><InviteType>IM</InviteType></Invite-Request>")
             .unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Invite-Request".into(),
-                element: "Recipient"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/Invite-Request"), element: "Recipient" });
         let e = decode_xml(
             V1_2,
             "<Invite-Request><InviteID>i</InviteID><InviteType>IM</InviteType><Recipient/><Sender><User><UserID>wv:a@x</UserID></User></Sender></Invite-Request>",
         )
         .unwrap_err();
-        assert_eq!(
-            e,
-            Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Invite-Request".into(),
-                found: "Sender".into()
-            }
-        );
+        assert_eq!(e, Error::UnexpectedElement { path: format!("{PATH}/Invite-Request"), found: "Sender".into() });
     }
 
     #[test]
@@ -627,7 +606,7 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Invite-Response/Acceptance".into(),
+                path: format!("{PATH}/Invite-Response/Acceptance"),
                 value: "maybe".into(),
                 expected: "T or F"
             }
@@ -659,12 +638,6 @@ mod tests {
         round_trip(expected, &Version::ALL);
         let e = decode_xml(V1_2, "<CancelInviteUser-Request><InviteID>i</InviteID></CancelInviteUser-Request>")
             .unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CancelInviteUser-Request".into(),
-                element: "Sender"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/CancelInviteUser-Request"), element: "Sender" });
     }
 }

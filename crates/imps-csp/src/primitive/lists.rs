@@ -562,19 +562,10 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CreateList-Request/NickList".into(),
-                found: "User".into()
-            }
+            Error::UnexpectedElement { path: format!("{PATH}/CreateList-Request/NickList"), found: "User".into() }
         );
         let e = decode_xml(V1_2, &format!("<CreateList-Request>{FRIENDS_XML}</CreateList-Request>")).unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CreateList-Request".into(),
-                element: "ContactList"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/CreateList-Request"), element: "ContactList" });
     }
 
     #[test]
@@ -636,18 +627,12 @@ mod tests {
         assert_eq!(
             e,
             Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/ListManage-Request".into(),
+                path: format!("{PATH}/ListManage-Request"),
                 found: "ContactListProperties".into()
             }
         );
         let e = decode_xml(V1_2, "<ListManage-Request><ReceiveList>T</ReceiveList></ListManage-Request>").unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/ListManage-Request".into(),
-                element: "ContactList"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/ListManage-Request"), element: "ContactList" });
         let e = decode_xml(
             V1_2,
             "<ListManage-Request><ContactList>wv:a/l@x</ContactList><ReceiveList>Y</ReceiveList></ListManage-Request>",
@@ -656,7 +641,7 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/ListManage-Request/ReceiveList".into(),
+                path: format!("{PATH}/ListManage-Request/ReceiveList"),
                 value: "Y".into(),
                 expected: "T or F"
             }
@@ -696,10 +681,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CreateAttributeList-Request".into(),
-                element: "DefaultList"
-            }
+            Error::MissingElement { path: format!("{PATH}/CreateAttributeList-Request"), element: "DefaultList" }
         );
     }
 

@@ -710,20 +710,14 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetPresence-Request".into(),
-                found: "ContactList".into()
-            }
+            Error::UnexpectedElement { path: format!("{PATH}/GetPresence-Request"), found: "ContactList".into() }
         );
         let e =
             decode_xml(V1_2, "<GetPresence-Request><PresenceSubList><Alias/></PresenceSubList></GetPresence-Request>")
                 .unwrap_err();
         assert_eq!(
             e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetPresence-Request".into(),
-                element: "User | ContactList"
-            }
+            Error::MissingElement { path: format!("{PATH}/GetPresence-Request"), element: "User | ContactList" }
         );
         let e = decode_xml(
             V1_2,
@@ -732,10 +726,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetPresence-Request".into(),
-                found: "PresenceSubList".into()
-            }
+            Error::UnexpectedElement { path: format!("{PATH}/GetPresence-Request"), found: "PresenceSubList".into() }
         );
     }
 
@@ -759,13 +750,7 @@ mod tests {
             "<GetPresence-Response><Presence><UserID>wv:bob@x</UserID></Presence></GetPresence-Response>",
         )
         .unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetPresence-Response".into(),
-                element: "Result"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/GetPresence-Response"), element: "Result" });
     }
 
     #[test]
@@ -776,10 +761,7 @@ mod tests {
         let e = decode_xml(V1_2, "<UpdatePresence-Request></UpdatePresence-Request>").unwrap_err();
         assert_eq!(
             e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/UpdatePresence-Request".into(),
-                element: "PresenceSubList"
-            }
+            Error::MissingElement { path: format!("{PATH}/UpdatePresence-Request"), element: "PresenceSubList" }
         );
     }
 
@@ -821,7 +803,7 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/PresenceAuth-User/Acceptance".into(),
+                path: format!("{PATH}/PresenceAuth-User/Acceptance"),
                 value: "yes".into(),
                 expected: "T or F"
             }
@@ -835,22 +817,10 @@ mod tests {
         round_trip(CancelAuthRequest::new("wv:eve@x"), &[V1_1, V1_2]);
         assert_not_in_version(CancelAuthRequest::new("wv:eve@x"), V1_3, "CancelAuth-Request");
         let e = decode_xml(V1_2, "<CancelAuth-Request/>").unwrap_err();
-        assert_eq!(
-            e,
-            Error::MissingElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CancelAuth-Request".into(),
-                element: "UserID"
-            }
-        );
+        assert_eq!(e, Error::MissingElement { path: format!("{PATH}/CancelAuth-Request"), element: "UserID" });
         let e = decode_xml(V1_2, "<CancelAuth-Request><UserID>a</UserID><UserID>b</UserID></CancelAuth-Request>")
             .unwrap_err();
-        assert_eq!(
-            e,
-            Error::UnexpectedElement {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/CancelAuth-Request".into(),
-                found: "UserID".into()
-            }
-        );
+        assert_eq!(e, Error::UnexpectedElement { path: format!("{PATH}/CancelAuth-Request"), found: "UserID".into() });
     }
 
     #[test]
@@ -962,7 +932,9 @@ mod tests {
         assert_eq!(
             e,
             Error::InvalidValue {
-                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/GetReactiveAuthStatus-Response/ReactiveAuthStatusList/ReactiveAuthStatus/ReactiveAuthState".into(),
+                path: format!(
+                    "{PATH}/GetReactiveAuthStatus-Response/ReactiveAuthStatusList/ReactiveAuthStatus/ReactiveAuthState"
+                ),
                 value: "MAYBE".into(),
                 expected: "ReactiveAuthState",
             }
