@@ -15,6 +15,7 @@
 //! Every type here exists only in 1.3: its elements have no 1.1 or 1.2 token, so encoding any of
 //! them for 1.1 or 1.2 fails with [`Error::NotInVersion`](crate::Error::NotInVersion).
 
+use super::group::WelcomeNote;
 use crate::codec::{csp_open_enum, csp_struct, encode_element, Codec, Sink, Source};
 use crate::elements::{decode_choice, ContentEncoding, CspResult, Property, ScreenName, UserList};
 use crate::ids::{ContactListId, GroupId, InviteId, TransactionId, UserId};
@@ -599,6 +600,8 @@ csp_struct! {
         pub extend_conversation_user: Option<ExtendConversationUser> = ExtendConversationUser,
         /// Whether to subscribe to the resulting group's change notices.
         pub subscribe_notification: Option<bool> = SubscribeNotification,
+        /// A note shown to the users brought in.
+        pub welcome_note: Option<WelcomeNote> = WelcomeNote,
         /// The requester's screen name.
         pub screen_name: Option<ScreenName> = ScreenName,
     }
@@ -938,6 +941,7 @@ mod tests {
              <UserIDList><UserID>wv:carol@example.com</UserID></UserIDList>\
              <ExtendConversationUser><UserID>wv:dave@example.com</UserID><ClientID><URL>http://c.example/1</URL></ClientID>\
              </ExtendConversationUser><SubscribeNotification>T</SubscribeNotification>\
+             <WelcomeNote><ContentType>text/plain</ContentType><ContentData>join us</ContentData></WelcomeNote>\
              <ScreenName><SName>al</SName><GroupID>wv:alice/chat@example.com</GroupID></ScreenName>\
              </ExtendConversation-Request>",
         );
@@ -949,6 +953,7 @@ mod tests {
                 client_id: Some(crate::elements::ClientId::url("http://c.example/1")),
             }),
             subscribe_notification: Some(true),
+            welcome_note: Some(WelcomeNote::text("join us")),
             screen_name: Some(ScreenName { sname: "al".into(), group_id: "wv:alice/chat@example.com".into() }),
         };
         assert_eq!(p, Primitive::ExtendConversationRequest(want.clone()));
@@ -983,89 +988,135 @@ mod tests {
         only_in_13(SystemMessageUser::default());
     }
 
-    // Paths are what the codec core reports today, the decoder's position when the check runs: a
-    // missing child or an invalid leaf is found after its container / the leaf has ended, so the
-    // path stops one level above it; an unexpected child is found after its start, so the path
-    // ends with that child.
+    /// A `SystemMessage-Request` holding one `SystemMessage` with this content.
+    fn system_message_xml(content: &str) -> String {
+        format!("<SystemMessage-Request><SystemMessageList><SystemMessage>{content}</SystemMessage></SystemMessageList></SystemMessage-Request>")
+    }
+
+    const SM: &str =
+        "/WV-CSP-Message/Session/Transaction/TransactionContent/SystemMessage-Request/SystemMessageList/SystemMessage";
+
+    // Paths: a missing child is reported at the element lacking it, an invalid value at its
+    // leaf, an unexpected child at its parent.
 
     #[test]
     fn missing_mandatory_children() {
+        let missing = |inner: &str| decode_xml(V13, inner).unwrap_err();
         assert_eq!(
-            decode_xml(V13, "<GetSegment-Request/>"),
-            Err(Error::MissingElement { path: TC.into(), element: "SegmentID" })
+            missing("<GetSegment-Request/>"),
+            Error::MissingElement { path: format!("{TC}/GetSegment-Request"), element: "SegmentID" }
         );
         assert_eq!(
-            decode_xml(
-                V13,
+            missing(
                 "<DropSegment-Request><SegmentID><TransactionID>t</TransactionID></SegmentID></DropSegment-Request>"
             ),
-            Err(Error::MissingElement { path: format!("{TC}/DropSegment-Request"), element: "SegmentReference" })
+            Error::MissingElement { path: format!("{TC}/DropSegment-Request/SegmentID"), element: "SegmentReference" }
         );
         assert_eq!(
-            decode_xml(V13, "<Notification-Request><GroupID>wv:g@x</GroupID></Notification-Request>"),
-            Err(Error::MissingElement { path: TC.into(), element: "NotificationType" })
+            missing("<Notification-Request><GroupID>wv:g@x</GroupID></Notification-Request>"),
+            Error::MissingElement { path: format!("{TC}/Notification-Request"), element: "NotificationType" }
         );
         assert_eq!(
-            decode_xml(V13, "<GetPublicProfile-Response><PublicProfile/></GetPublicProfile-Response>"),
-            Err(Error::MissingElement { path: TC.into(), element: "Result" })
+            missing("<GetPublicProfile-Response><PublicProfile/></GetPublicProfile-Response>"),
+            Error::MissingElement { path: format!("{TC}/GetPublicProfile-Response"), element: "Result" }
         );
         assert_eq!(
-            decode_xml(V13, "<SystemMessage-Request><SystemMessageList><SystemMessage><SystemMessageText>x</SystemMessageText></SystemMessage></SystemMessageList></SystemMessage-Request>"),
-            Err(Error::MissingElement { path: format!("{TC}/SystemMessage-Request/SystemMessageList"), element: "SystemMessageID" })
+            missing("<SystemMessage-User/>"),
+            Error::MissingElement { path: format!("{TC}/SystemMessage-User"), element: "SystemMessageResponseList" }
         );
         assert_eq!(
-            decode_xml(V13, "<SystemMessage-Request><SystemMessageList><SystemMessage><SystemMessageID>s</SystemMessageID><VerificationMechanism/></SystemMessage></SystemMessageList></SystemMessage-Request>"),
-            Err(Error::MissingElement {
-                path: format!("{TC}/SystemMessage-Request/SystemMessageList/SystemMessage"),
-                element: "(one of its alternatives)"
-            })
+            missing(&system_message_xml("<SystemMessageText>x</SystemMessageText>")),
+            Error::MissingElement { path: SM.into(), element: "SystemMessageID" }
+        );
+        assert_eq!(
+            missing(&system_message_xml("<SystemMessageID>s</SystemMessageID><VerificationMechanism/>")),
+            Error::MissingElement { path: format!("{SM}/VerificationMechanism"), element: "(one of its alternatives)" }
         );
     }
 
     #[test]
     fn invalid_values() {
+        let invalid = |inner: &str| decode_xml(V13, inner).unwrap_err();
         assert_eq!(
-            decode_xml(V13, "<GetSegment-Request><SegmentID><TransactionID>t</TransactionID><SegmentReference>two</SegmentReference></SegmentID></GetSegment-Request>"),
-            Err(Error::InvalidValue { path: format!("{TC}/GetSegment-Request/SegmentID"), value: "two".into(), expected: "an integer" })
+            invalid(
+                "<GetSegment-Request><SegmentID><TransactionID>t</TransactionID>\
+                 <SegmentReference>two</SegmentReference></SegmentID></GetSegment-Request>"
+            ),
+            Error::InvalidValue {
+                path: format!("{TC}/GetSegment-Request/SegmentID/SegmentReference"),
+                value: "two".into(),
+                expected: "an integer"
+            }
         );
         assert_eq!(
-            decode_xml(V13, "<SystemMessage-User><SystemMessageResponseList><SystemMessageResponse><SystemMessageID>s</SystemMessageID><ChosenOptionID>-1</ChosenOptionID></SystemMessageResponse></SystemMessageResponseList></SystemMessage-User>"),
-            Err(Error::InvalidValue {
-                path: format!("{TC}/SystemMessage-User/SystemMessageResponseList/SystemMessageResponse"),
+            invalid(
+                "<SystemMessage-User><SystemMessageResponseList><SystemMessageResponse>\
+                 <SystemMessageID>s</SystemMessageID><ChosenOptionID>-1</ChosenOptionID>\
+                 </SystemMessageResponse></SystemMessageResponseList></SystemMessage-User>"
+            ),
+            Error::InvalidValue {
+                path: format!("{TC}/SystemMessage-User/SystemMessageResponseList/SystemMessageResponse/ChosenOptionID"),
                 value: "-1".into(),
                 expected: "an integer"
-            })
+            }
         );
         assert_eq!(
-            decode_xml(V13, "<UpdatePublicProfile-Request><ClearPublicProfile>yes</ClearPublicProfile></UpdatePublicProfile-Request>"),
-            Err(Error::InvalidValue { path: format!("{TC}/UpdatePublicProfile-Request"), value: "yes".into(), expected: "T or F" })
+            invalid("<UpdatePublicProfile-Request><ClearPublicProfile>yes</ClearPublicProfile></UpdatePublicProfile-Request>"),
+            Error::InvalidValue {
+                path: format!("{TC}/UpdatePublicProfile-Request/ClearPublicProfile"),
+                value: "yes".into(),
+                expected: "T or F"
+            }
         );
         assert_eq!(
-            decode_xml(V13, "<GetMap-Response><Map><ContentEncoding>base64</ContentEncoding><ContentData>x</ContentData></Map></GetMap-Response>"),
-            Err(Error::InvalidValue { path: format!("{TC}/GetMap-Response/Map"), value: "base64".into(), expected: "ContentEncoding" })
+            invalid(&system_message_xml("<SystemMessageID>s</SystemMessageID><RequiresResponse>1</RequiresResponse>")),
+            Error::InvalidValue { path: format!("{SM}/RequiresResponse"), value: "1".into(), expected: "T or F" }
+        );
+        assert_eq!(
+            invalid(
+                "<GetMap-Response><Map><ContentEncoding>base64</ContentEncoding>\
+                 <ContentData>x</ContentData></Map></GetMap-Response>"
+            ),
+            Error::InvalidValue {
+                path: format!("{TC}/GetMap-Response/Map/ContentEncoding"),
+                value: "base64".into(),
+                expected: "ContentEncoding"
+            }
         );
     }
 
     #[test]
     fn unexpected_children() {
+        let unexpected = |inner: &str| decode_xml(V13, inner).unwrap_err();
         // A choice holds one alternative.
         assert_eq!(
-            decode_xml(V13, "<SystemMessage-Request><SystemMessageList><SystemMessage><SystemMessageID>s</SystemMessageID><VerificationMechanism><InText>a</InText><URL>b</URL></VerificationMechanism></SystemMessage></SystemMessageList></SystemMessage-Request>"),
-            Err(Error::UnexpectedElement { path: format!("{TC}/SystemMessage-Request/SystemMessageList/SystemMessage/VerificationMechanism/URL"), found: "URL".into() })
+            unexpected(&system_message_xml(
+                "<SystemMessageID>s</SystemMessageID>\
+                 <VerificationMechanism><InText>a</InText><URL>b</URL></VerificationMechanism>"
+            )),
+            Error::UnexpectedElement { path: format!("{SM}/VerificationMechanism"), found: "URL".into() }
         );
         // `AnswerOptionsText` has a 1.3 token but no place in the Baraza model.
         assert_eq!(
-            decode_xml(V13, "<SystemMessage-Request><SystemMessageList><SystemMessage><SystemMessageID>s</SystemMessageID><AnswerOptions><AnswerOptionsText>Pick</AnswerOptionsText></AnswerOptions></SystemMessage></SystemMessageList></SystemMessage-Request>"),
-            Err(Error::UnexpectedElement { path: format!("{TC}/SystemMessage-Request/SystemMessageList/SystemMessage/AnswerOptions/AnswerOptionsText"), found: "AnswerOptionsText".into() })
+            unexpected(&system_message_xml(
+                "<SystemMessageID>s</SystemMessageID><AnswerOptions><AnswerOptionsText>Pick</AnswerOptionsText></AnswerOptions>"
+            )),
+            Error::UnexpectedElement { path: format!("{SM}/AnswerOptions"), found: "AnswerOptionsText".into() }
         );
         // Single children do not repeat.
         assert_eq!(
-            decode_xml(V13, "<DropSegment-Request><SegmentID><TransactionID>a</TransactionID><TransactionID>b</TransactionID><SegmentReference>1</SegmentReference></SegmentID></DropSegment-Request>"),
-            Err(Error::UnexpectedElement { path: format!("{TC}/DropSegment-Request/SegmentID/TransactionID"), found: "TransactionID".into() })
+            unexpected(
+                "<DropSegment-Request><SegmentID><TransactionID>a</TransactionID><TransactionID>b</TransactionID>\
+                 <SegmentReference>1</SegmentReference></SegmentID></DropSegment-Request>"
+            ),
+            Error::UnexpectedElement {
+                path: format!("{TC}/DropSegment-Request/SegmentID"),
+                found: "TransactionID".into()
+            }
         );
         assert_eq!(
-            decode_xml(V13, "<GetMap-Request><GroupID>wv:g@x</GroupID></GetMap-Request>"),
-            Err(Error::UnexpectedElement { path: format!("{TC}/GetMap-Request/GroupID"), found: "GroupID".into() })
+            unexpected("<GetMap-Request><GroupID>wv:g@x</GroupID></GetMap-Request>"),
+            Error::UnexpectedElement { path: format!("{TC}/GetMap-Request"), found: "GroupID".into() }
         );
     }
 
