@@ -432,7 +432,9 @@ impl<S: Storage, R: Random> Engine<S, R> {
             s.last_seen = now;
             (s.user.clone(), s.agreed)
         };
-        if p.originator() == Originator::Server || p.kind() == PrimitiveKind::Response {
+        // InviteUser-Response is the invitee's answer, in a transaction of its own (spec notes 2.2).
+        let answer = matches!(p, Primitive::InviteUserResponse(_));
+        if p.originator() == Originator::Server || (p.kind() == PrimitiveKind::Response && !answer) {
             self.log(Some(sid), Some(user), name, Some(ResultCode::BAD_REQUEST));
             return status(ResultCode::BAD_REQUEST).into();
         }
