@@ -92,6 +92,21 @@ pub struct Limits {
     pub search_validity_secs: u64,
     /// Default validity of an invitation, in seconds.
     pub default_invitation_validity_secs: u64,
+    /// Longest validity an inviter may ask for, in seconds (longer requests are capped).
+    pub max_invitation_validity_secs: u64,
+    /// Searches a session keeps open for paging; a new one beyond it replaces the least
+    /// recently used.
+    pub max_searches_per_session: usize,
+    /// Results one search may find; more is answered 536 (too many hits).
+    pub max_search_findings: usize,
+    /// Shortest `SearchString` accepted, in characters; shorter is answered 537 (too broad).
+    pub min_search_string_chars: usize,
+    /// Open invitations a user may have sent.
+    pub max_invitations_per_user: usize,
+    /// Recipients of one invitation, after contact lists and groups are expanded.
+    pub max_invitation_recipients: usize,
+    /// Unanswered invitations waiting for one recipient (delivered or kept for its login).
+    pub max_pending_invitations_per_user: usize,
     /// Contact lists per user.
     pub max_contact_lists: usize,
     /// Members per contact list.
@@ -115,6 +130,13 @@ impl Default for Limits {
             max_search_results: 100,
             search_validity_secs: 600,
             default_invitation_validity_secs: 24 * 3600,
+            max_invitation_validity_secs: 7 * 24 * 3600,
+            max_searches_per_session: 4,
+            max_search_findings: 1_000,
+            min_search_string_chars: 2,
+            max_invitations_per_user: 50,
+            max_invitation_recipients: 100,
+            max_pending_invitations_per_user: 50,
             max_contact_lists: 50,
             max_contacts_per_list: 1_000,
         }
