@@ -10,7 +10,7 @@ use imps_csp::primitive::access::{LoginRequest, LogoutRequest, PollingRequest};
 use imps_csp::primitive::group::*;
 use imps_csp::primitive::im::EntityList;
 use imps_csp::{Encoding, Message, Primitive, ResultCode, SessionDescriptor, Transaction, TransactionMode, Version};
-use imps_session::server::{Engine, PublicGroupConfig, ServerConfig, Storage};
+use imps_session::server::{Engine, Output, PublicGroupConfig, RequestLog, ServerConfig, Storage};
 use imps_session::SplitMix64;
 use support::*;
 
@@ -1128,4 +1128,33 @@ fn storage_keys_are_canonical_group_ids() {
     let keys: Vec<(String, String)> = groups.iter().map(|(k, g)| (k.0.clone(), g.id.0.clone())).collect();
     assert_eq!(keys, vec![(CHESS.to_owned(), CHESS.to_owned())]);
     assert_eq!(groups[0].1.owner, Some(uid("alice")));
+}
+
+#[test]
+fn seed_5_2_5_a_notice_that_finds_the_queue_full_is_reported() {
+    let mut config = ServerConfig::new("example.com");
+    config.limits.max_session_queue = 1;
+    let mut e = engine_with(config);
+    let alice = login12(&mut e, "alice");
+    assert_eq!(create(&mut e, &alice, CHESS, props(), Some("Queen"), true), 200);
+    let bob = login12(&mut e, "bob");
+    let carol = login12(&mut e, "carol");
+    join_ok(&mut e, &bob, CHESS, Some("Knight"), false);
+    outputs(&mut e);
+    join_ok(&mut e, &carol, CHESS, Some("Bishop"), false);
+    let full: Vec<RequestLog> = outputs(&mut e)
+        .into_iter()
+        .filter_map(|o| match o {
+            Output::Handled(l) if l.code == Some(ResultCode::MESSAGE_QUEUE_FULL) => Some(l),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(full.len(), 1);
+    assert_eq!(full[0].primitive, "GroupChangeNotice");
+    assert_eq!(full[0].session.as_ref().map(|s| s.0.clone()), Some(alice.id.clone()));
+    assert_eq!(full[0].user, Some(uid("alice")));
+    // The one that fitted is there.
+    let n = notices(poll(&mut e, &alice));
+    assert_eq!(n.len(), 1);
+    assert_eq!(n[0].joined.as_ref().unwrap().user_map_list.as_ref().unwrap().mappings(), &[mapping("Knight", None)]);
 }
