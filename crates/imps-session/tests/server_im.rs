@@ -799,7 +799,35 @@ fn seed_4_2_a_full_session_queue_leaves_the_message_stored() {
     let r = req(&mut e, T0, Some(&b), GetMessageListRequest::default());
     let Primitive::GetMessageListResponse(list) = only(&r) else { panic!() };
     assert_eq!(list.message_infos.len(), 2);
+    // The IM request found room in the queue: the stored message is announced now.
+    let got = poll(&mut e, T0, &b);
+    assert_eq!(notification(&got[0]).message_info.message_id.as_ref(), Some(&m2));
     assert_eq!(get_message(&mut e, T0, &b, &m2).unwrap().content_data.as_deref(), Some("2"));
+}
+
+#[test]
+fn seed_4_2_a_report_kept_while_the_queue_was_full_reaches_the_sender_at_its_next_im_request() {
+    let mut config = ServerConfig::new("example.com");
+    config.limits.max_session_queue = 1;
+    let mut e = engine_with(config);
+    let a = login(&mut e, T0, "alice");
+    let b = login(&mut e, T0, "bob");
+    set_delivery(&mut e, T0, &b, DeliveryMethod::Notify, None);
+    let m1 = send(&mut e, T0, &a, text("alice", "bob", "1").with_delivery_report(true)).message_id.unwrap();
+    let m2 = send(&mut e, T0, &a, text("alice", "bob", "2").with_delivery_report(true)).message_id.unwrap();
+    get_message(&mut e, T0, &b, &m1).unwrap();
+    get_message(&mut e, T0, &b, &m2).unwrap();
+    // Alice's queue holds one report; the other is kept.
+    let got = poll(&mut e, T0, &a);
+    assert_eq!(got.len(), 1);
+    assert_eq!(report(&got[0]).message_info.message_id.as_ref(), Some(&m1));
+    assert!(poll(&mut e, T0, &a).is_empty());
+    assert_eq!(stored(&e), 1);
+    let r = req(&mut e, T0, Some(&a), GetMessageListRequest::default());
+    assert!(matches!(only(&r), Primitive::GetMessageListResponse(_)));
+    let got = poll(&mut e, T0, &a);
+    assert_eq!(report(&got[0]).message_info.message_id.as_ref(), Some(&m2));
+    assert_eq!(stored(&e), 0);
 }
 
 // ---- seed 4.3: access control ----

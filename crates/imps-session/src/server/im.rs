@@ -10,7 +10,8 @@
 //! Every copy is in exactly one state:
 //!
 //! * **stored**: waiting for its recipient (offline, or every session's queue full); listed by
-//!   `GetMessageList`, fetched with `GetMessage`, offered again at the next login;
+//!   `GetMessageList`, fetched with `GetMessage`, announced again at the next login or at the
+//!   user's next IM request;
 //! * **pushed** to one session (`NewMessage`, waiting for `MessageDelivered`);
 //! * **notified** to one session (`MessageNotification`, waiting for `GetMessage`,
 //!   `RejectMessage` or `ForwardMessage`).
@@ -370,6 +371,7 @@ fn entity_list_of(entries: &BTreeSet<Entity>) -> EntityList {
 
 impl<S: Storage, R: Random> Engine<S, R> {
     pub(crate) fn im_request(&mut self, ctx: &Ctx, p: Primitive) -> Primitive {
+        self.offer_waiting(&ctx.session, &ctx.user);
         match p {
             Primitive::SendMessageRequest(r) => self.send_message(ctx, r),
             Primitive::GetMessageRequest(r) => self.get_message(ctx, r),
@@ -754,7 +756,7 @@ impl<S: Storage, R: Random> Engine<S, R> {
     /// Sends a `DeliveryReport-Request` to `to`: to `prefer` (the session the message was sent
     /// from) when it is live, else to its most recently active session. When no session takes
     /// it (offline, queues full), the report is stored and handed to the next session `to`
-    /// logs in with; a stored report is dropped after `limits.default_message_validity_secs`,
+    /// logs in with, or to one of its sessions at its next IM request; a stored report is dropped after `limits.default_message_validity_secs`,
     /// or at once when `to` already has `limits.max_stored_messages_per_user` reports waiting.
     #[allow(clippy::too_many_arguments)]
     fn report(
@@ -846,21 +848,33 @@ impl<S: Storage, R: Random> Engine<S, R> {
         self.st.im.deadlines.first().map(|(t, _)| *t)
     }
 
-    /// A new session (seed 4.2): the delivery reports waiting for its user are queued, then
-    /// its stored messages are announced with `MessageNotification`s, oldest first (as many as
-    /// the queue takes; `GetMessageList` lists them all).
-    ///
-    /// Notification rather than push: the session's delivery method and content limit are not
-    /// known yet at login (the client states them with `ClientCapability-Request` afterwards),
-    /// and a notification always fits and lets the user fetch, forward or reject each message
-    /// (seed 4.1). Messages arriving later follow the session's delivery method.
+    /// A new session (seed 4.2): what waits for its user is offered to it
+    /// ([`offer_waiting`](Self::offer_waiting)).
     pub(crate) fn im_session_start(&mut self, ctx: &Ctx) {
-        let ids = self.st.im.of_user(&ctx.user);
+        self.offer_waiting(&ctx.session, &ctx.user);
+    }
+
+    /// Hands what waits for `user` to session `sid`, as far as its queue takes: first the
+    /// delivery reports kept for it, then its stored messages announced with
+    /// `MessageNotification`s, oldest first (`GetMessageList` lists them all in any case). Runs
+    /// when a session starts (seed 4.2) and again at each of its IM requests, so that what was
+    /// kept while the user's queues were full reaches it once there is room (the core has no
+    /// hook at polling).
+    ///
+    /// Notification rather than push: at login the session's delivery method and content limit
+    /// are not known yet (the client states them with `ClientCapability-Request` afterwards),
+    /// and a notification always fits and lets the user fetch, forward or reject each message
+    /// (seed 4.1). Messages arriving while the user is online follow its delivery method.
+    fn offer_waiting(&mut self, sid: &SessionId, user: &UserId) {
+        if !self.st.im.by_user.contains_key(user) {
+            return;
+        }
+        let ids = self.st.im.of_user(user);
         for id in &ids {
             let Some(rec) = self.st.im.records.get(id) else { continue };
             let DeliveryState::Report { code, delivered_at } = rec.state.clone() else { continue };
             let info = rec.info.clone();
-            if !self.queue_report(&ctx.session, &info, code, delivered_at) {
+            if !self.queue_report(sid, &info, code, delivered_at) {
                 break;
             }
             self.st.im.remove(id);
@@ -868,7 +882,7 @@ impl<S: Storage, R: Random> Engine<S, R> {
         }
         for id in &ids {
             let stored = self.st.im.records.get(id).is_some_and(|r| r.state == DeliveryState::Stored);
-            if stored && !self.offer(id, &ctx.session, false) {
+            if stored && !self.offer(id, sid, false) {
                 break;
             }
         }
