@@ -8,6 +8,7 @@ use imps_csp::ids::{InviteId, SearchId};
 use imps_csp::presence::{AttrSet, PresenceAttr};
 use imps_csp::primitive::access::{LoginRequest, LogoutRequest, PollingRequest};
 use imps_csp::primitive::common::*;
+use imps_csp::primitive::group::{AccessType, CreateGroupRequest, GroupProperties, JoinGroupRequest};
 use imps_csp::{Encoding, Message, Primitive, ResultCode, SessionDescriptor, Transaction, TransactionMode, Version};
 use imps_session::server::{Account, EngineState, ServerConfig};
 use imps_session::Timestamp;
@@ -1112,4 +1113,247 @@ fn seed_8_2_presence_attributes_a_1_1_invitee_cannot_carry_are_left_out() {
             "{enc:?}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups in search and invitations (seed 5.2.3, 5.2.4)
+// ---------------------------------------------------------------------------------------------
+
+const CHESS: &str = "wv:alice/chess@example.com";
+const GO: &str = "wv:bob/go@example.com";
+const HIDDEN: &str = "wv:dave/hidden@example.com";
+
+fn group_props(name: &str, topic: &str, searchable: bool) -> GroupProperties {
+    GroupProperties::default().with_name(name).with_topic(topic).with_searchable(searchable)
+}
+
+fn create_group(e: &mut TestEngine, s: &str, id: &str, props: GroupProperties, screen: Option<&str>) {
+    let mut r = CreateGroupRequest::new(id, props);
+    if let Some(n) = screen {
+        r = r.with_screen_name(n);
+    }
+    assert_eq!(status_code(&req(e, T0, Some(s), r)), 200);
+}
+
+fn join_group(e: &mut TestEngine, s: &str, id: &str, screen: Option<&str>) -> Primitive {
+    let mut r = JoinGroupRequest::new(id);
+    if let Some(n) = screen {
+        r = r.with_screen_name(n);
+    }
+    only(&req(e, T0, Some(s), r)).clone()
+}
+
+fn screen_name(name: &str, group: &str) -> ScreenName {
+    let mut sn = ScreenName::default();
+    sn.sname = name.into();
+    sn.group_id = group.into();
+    sn
+}
+
+fn found_groups(r: &SearchResponse) -> Vec<String> {
+    r.result
+        .as_ref()
+        .and_then(|x| x.group_list.as_ref())
+        .map(|l| l.group_ids.iter().map(|g| g.0.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// alice owns Chess (searchable), bob owns Go (searchable; carol joined), dave owns Hidden (not
+/// searchable); the owners joined at creation.
+fn groups_world() -> (TestEngine, [String; 4]) {
+    let mut e = engine();
+    let a = login(&mut e, T0, "alice");
+    let b = login(&mut e, T0, "bob");
+    let c = login(&mut e, T0, "carol");
+    let d = login(&mut e, T0, "dave");
+    create_group(&mut e, &a, CHESS, group_props("Chess", "Openings", true), None);
+    create_group(&mut e, &b, GO, group_props("Go club", "Joseki and OPENINGS", true), None);
+    create_group(&mut e, &d, HIDDEN, group_props("Hidden chess", "Secret openings", false), None);
+    assert!(matches!(join_group(&mut e, &c, GO, None), Primitive::JoinGroupResponse(_)));
+    (e, [a, b, c, d])
+}
+
+#[test]
+fn seed_5_2_4_groups_found_by_id_name_topic_owner_and_joined_user() {
+    use SearchElement as E;
+    let (mut e, [_a, _b, c, d]) = groups_world();
+    type Case<'a> = (&'a [(E, &'a str)], &'a [&'a str]);
+    let cases: &[Case] = &[
+        (&[(E::GroupName, "CHESS")], &[CHESS]),
+        (&[(E::GroupTopic, "openings")], &[CHESS, GO]),
+        (&[(E::GroupId, "bob/")], &[GO]),
+        (&[(E::GroupId, "wv:alice/ch")], &[CHESS]),
+        (&[(E::GroupUserIdOwner, "wv:alice@example.com")], &[CHESS]),
+        (&[(E::GroupUserIdOwner, "BOB@example.com")], &[GO]),
+        (&[(E::GroupUserIdJoined, "carol@example.com")], &[GO]),
+        (&[(E::GroupUserIdJoined, "wv:carol")], &[]),
+        (&[(E::GroupTopic, "openings"), (E::GroupUserIdOwner, "wv:bob@example.com")], &[GO]),
+        (&[(E::GroupUserIdOwner, "wv:dave@example.com")], &[]),
+    ];
+    for enc in ENCODINGS {
+        for (pairs, want) in cases {
+            let pairs: Vec<SearchPairList> = pairs.iter().map(|(el, s)| SearchPairList::new(*el, *s)).collect();
+            let r = request(&mut e, T0, Some(&c), SearchRequest::new(pairs.clone(), None), Version::V1_2, enc);
+            let r = search_response(&r);
+            let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+            assert_eq!(found_groups(&r), want, "{pairs:?}");
+            assert_eq!((r.findings as usize, r.completion_flag), (want.len(), true));
+            assert_eq!(found_users(&r), Vec::<String>::new());
+        }
+    }
+    // A group that is not searchable is found by its owner (and its joined users) only.
+    let r = search_response(&search(&mut e, T0, &d, &[(E::GroupName, "chess")], None));
+    assert_eq!(found_groups(&r), vec![CHESS.to_string(), HIDDEN.to_string()]);
+    // Paging works for groups as for users.
+    let r = search_response(&search(&mut e, T0, &c, &[(E::GroupTopic, "openings")], Some(1)));
+    assert_eq!((found_groups(&r), r.completion_flag), (vec![CHESS.to_string()], false));
+    let r = search_response(&req(&mut e, T0, Some(&c), SearchRequest::continue_at(r.search_id.unwrap(), 1)));
+    assert_eq!((found_groups(&r), r.completion_flag), (vec![GO.to_string()], true));
+}
+
+#[test]
+fn seed_5_2_4_users_joined_under_a_screen_name_stay_anonymous_in_search() {
+    use SearchElement as E;
+    let (mut e, [_a, b, c, _d]) = groups_world();
+    assert!(matches!(join_group(&mut e, &b, CHESS, Some("Knight")), Primitive::JoinGroupResponse(_)));
+    let r = search_response(&search(&mut e, T0, &c, &[(E::GroupUserIdJoined, "wv:bob@example.com")], None));
+    assert_eq!(found_groups(&r), vec![GO.to_string()], "Bob's Go (joined at creation), not Chess");
+}
+
+#[test]
+fn seed_5_2_3_group_invitation_accepted_lets_the_invitee_into_a_restricted_group() {
+    let mut e = engine();
+    let a = login(&mut e, T0, "alice");
+    let b = login(&mut e, T0, "bob");
+    let props = group_props("Chess", "Openings", true).with_access_type(AccessType::Restricted);
+    create_group(&mut e, &a, CHESS, props, None);
+    assert_eq!(status_code(&req(&mut e, T0, Some(&b), JoinGroupRequest::new(CHESS))), 431, "not a member");
+    let mut inv = invite("chess", InviteType::Group, Recipient::user(uid("bob")));
+    inv.group_id = Some(CHESS.into());
+    inv.invite_note = Some("Join my chess club".into());
+    assert_eq!(status_code(&req(&mut e, T0, Some(&a), inv)), 200);
+    let got = polled(&mut e, T0, &b);
+    let iu = invite_user_request(&got[0]);
+    assert_eq!((iu.invite_type, iu.group_id.clone()), (InviteType::Group, Some(CHESS.into())));
+    assert_eq!(
+        status_code(&req(&mut e, T0, Some(&b), InviteUserResponse::new("chess", true, Some(user_sender("alice"))))),
+        200
+    );
+    assert!(invite_response(&polled(&mut e, T0, &a)[0]).acceptance);
+    assert!(matches!(join_group(&mut e, &b, CHESS, Some("Rook")), Primitive::JoinGroupResponse(_)));
+}
+
+#[test]
+fn seed_5_2_3_declined_group_invitation_grants_nothing() {
+    let mut e = engine();
+    let a = login(&mut e, T0, "alice");
+    let b = login(&mut e, T0, "bob");
+    let props = group_props("Chess", "Openings", true).with_access_type(AccessType::Restricted);
+    create_group(&mut e, &a, CHESS, props, None);
+    let mut inv = invite("chess", InviteType::Group, Recipient::user(uid("bob")));
+    inv.group_id = Some(CHESS.into());
+    assert_eq!(status_code(&req(&mut e, T0, Some(&a), inv)), 200);
+    polled(&mut e, T0, &b);
+    assert_eq!(
+        status_code(&req(&mut e, T0, Some(&b), InviteUserResponse::new("chess", false, Some(user_sender("alice"))))),
+        200
+    );
+    assert_eq!(status_code(&req(&mut e, T0, Some(&b), JoinGroupRequest::new(CHESS))), 431);
+}
+
+#[test]
+fn seed_5_2_3_inviting_a_group_reaches_its_joined_users_under_their_screen_names() {
+    let mut e = engine();
+    let a = login(&mut e, T0, "alice");
+    let b = login(&mut e, T0, "bob");
+    let c = login(&mut e, T0, "carol");
+    let d = login(&mut e, T0, "dave");
+    create_group(&mut e, &a, CHESS, group_props("Chess", "Openings", true), None);
+    assert!(matches!(join_group(&mut e, &b, CHESS, Some("Rook")), Primitive::JoinGroupResponse(_)));
+    assert!(matches!(join_group(&mut e, &c, CHESS, None), Primitive::JoinGroupResponse(_)));
+    for s in [&a, &b, &c] {
+        polled(&mut e, T0, s);
+    }
+    // Only joined users may invite the group.
+    let res = result_of(&req(&mut e, T0, Some(&d), invite("g", InviteType::Im, Recipient::group(CHESS))));
+    assert_eq!(
+        (res.code, res.detailed_results[0].group_ids.clone()),
+        (ResultCode::GROUP_IS_NOT_JOINED, vec![CHESS.into()])
+    );
+    let mut inv = invite("tourney", InviteType::Content, Recipient::group(CHESS));
+    inv.url_list = Some(urls(&["http://chess.example/tourney"]));
+    assert_eq!(status_code(&req(&mut e, T0, Some(&a), inv)), 200);
+    assert!(polled(&mut e, T0, &a).is_empty(), "not the inviter");
+    assert!(polled(&mut e, T0, &d).is_empty(), "not joined");
+    for s in [&b, &c] {
+        let got = polled(&mut e, T0, s);
+        assert_eq!(invite_user_request(&got[0]).sender, user_sender("alice"));
+    }
+    assert_eq!(
+        status_code(&req(&mut e, T0, Some(&b), InviteUserResponse::new("tourney", false, Some(user_sender("alice"))))),
+        200
+    );
+    assert_eq!(
+        status_code(&req(&mut e, T0, Some(&c), InviteUserResponse::new("tourney", true, Some(user_sender("alice"))))),
+        200
+    );
+    let got = polled(&mut e, T0, &a);
+    let answers: Vec<(bool, Sender)> =
+        got.iter().map(invite_response).map(|r| (r.acceptance, r.sender.clone())).collect();
+    assert_eq!(
+        answers,
+        vec![(false, Sender::Group(Group::ScreenName(screen_name("Rook", CHESS)))), (true, user_sender("carol"))],
+        "Bob stays behind his screen name"
+    );
+}
+
+#[test]
+fn seed_5_2_3_invitation_between_screen_names_and_its_cancel_by_group() {
+    let mut e = engine();
+    let a = login(&mut e, T0, "alice");
+    let b = login(&mut e, T0, "bob");
+    let c = login(&mut e, T0, "carol");
+    create_group(&mut e, &a, CHESS, group_props("Chess", "Openings", true), Some("Queen"));
+    assert!(matches!(join_group(&mut e, &b, CHESS, Some("Rook")), Primitive::JoinGroupResponse(_)));
+    assert!(matches!(join_group(&mut e, &c, CHESS, Some("Pawn")), Primitive::JoinGroupResponse(_)));
+    for s in [&a, &b, &c] {
+        polled(&mut e, T0, s);
+    }
+    let mut r = Recipient::default();
+    r.groups.push(Group::ScreenName(screen_name("rook", CHESS)));
+    r.groups.push(Group::ScreenName(screen_name("Nobody", CHESS)));
+    // A screen name that is not the inviter's: 402.
+    let mut inv = invite("sn", InviteType::Im, r.clone());
+    inv.screen_name = Some(screen_name("King", CHESS));
+    assert_eq!(status_code(&req(&mut e, T0, Some(&a), inv.clone())), 402);
+    inv.screen_name = Some(screen_name("Queen", CHESS));
+    let res = result_of(&req(&mut e, T0, Some(&a), inv));
+    assert_eq!(res.code, ResultCode::PARTIALLY_SUCCESSFUL);
+    assert_eq!(res.detailed_results[0].code, ResultCode::UNKNOWN_USER);
+    assert_eq!(res.detailed_results[0].screen_names, vec![screen_name("Nobody", CHESS)]);
+    let got = polled(&mut e, T0, &b);
+    assert_eq!(invite_user_request(&got[0]).sender, Sender::Group(Group::ScreenName(screen_name("Queen", CHESS))));
+    assert!(polled(&mut e, T0, &c).is_empty());
+    // Alice also invites the whole group under her screen name, then cancels for the group.
+    let mut all = invite("all", InviteType::Im, Recipient::group(CHESS));
+    all.screen_name = Some(screen_name("Queen", CHESS));
+    assert_eq!(status_code(&req(&mut e, T0, Some(&a), all)), 200);
+    assert_eq!(polled(&mut e, T0, &b).len(), 1);
+    assert_eq!(polled(&mut e, T0, &c).len(), 1);
+    assert_eq!(
+        status_code(&req(&mut e, T0, Some(&a), CancelInviteRequest::new("all", Some(Recipient::group(CHESS))))),
+        200
+    );
+    for s in [&b, &c] {
+        let got = polled(&mut e, T0, s);
+        let Primitive::CancelInviteUserRequest(x) = &got[0] else { panic!("{got:?}") };
+        assert_eq!(x.sender, Sender::Group(Group::ScreenName(screen_name("Queen", CHESS))));
+    }
+    // Bob answers the first one, naming the screen name it came from.
+    let answer =
+        InviteUserResponse::new("sn", true, Some(Sender::Group(Group::ScreenName(screen_name("Queen", CHESS)))));
+    assert_eq!(status_code(&req(&mut e, T0, Some(&b), answer)), 200);
+    let got = polled(&mut e, T0, &a);
+    assert_eq!(invite_response(&got[0]).sender, Sender::Group(Group::ScreenName(screen_name("rook", CHESS))));
+    assert_eq!(e.open_invitations(), 0);
 }

@@ -930,7 +930,11 @@ impl<S: Storage, R: Random> Engine<S, R> {
     /// every live session of the inviter as `Invite-Response` (`Acceptance`, `ResponseNote`, and
     /// the invitee as the inviter knows it); when the inviter is not logged in it is kept and
     /// delivered at its next login, until the invitation expires. Accepting does not act on the
-    /// invitee's behalf: it joins a group, subscribes to presence or fetches content itself.
+    /// invitee's behalf: it joins a group, subscribes to presence or fetches content itself. An
+    /// accepted group invitation (`GR`) from the group's owner, an administrator or a moderator
+    /// is a pass into the group until the invitation's validity ends (see
+    /// [`group_invitation_accepted`](Self::group_invitation_accepted)): the invitee may then join
+    /// a restricted group it is not a member of.
     pub(crate) fn answer_invitation(&mut self, ctx: &Ctx, r: InviteUserResponse) -> Primitive {
         let invitee = ctx.user.clone();
         let c = &self.st.common;
@@ -976,10 +980,17 @@ impl<S: Storage, R: Random> Engine<S, R> {
         }
         let inv = c.invitations.get_mut(&key).expect("candidate exists");
         let inviter = inv.inviter.clone();
+        let pass = match (&inv.invite_type, &inv.group_id, r.acceptance) {
+            (InviteType::Group, Some(g), true) => Some((g.normalized(), inv.expires)),
+            _ => None,
+        };
         if let Some(x) = inv.recipients.get_mut(&invitee) {
             x.state = InviteeState::Answered { acceptance: r.acceptance, note: r.response_note };
         }
         c.unnotified.entry(inviter.clone()).or_default().insert(key);
+        if let Some((group, until)) = pass {
+            self.group_invitation_accepted(&group, &inviter, &invitee, until);
+        }
         self.notify_answers(key);
         status(ResultCode::SUCCESSFUL)
     }
