@@ -539,11 +539,12 @@ impl<S: Storage, R: Random> Engine<S, R> {
     }
 
     /// Queues a server-originated request for a session. Returns the transaction id, or `None`
-    /// when the session is gone or its queue is full (the caller decides the fallback).
+    /// when the session is gone, closing, its queue is full, or its CSP version has no such
+    /// primitive (the caller decides the fallback).
     pub(crate) fn enqueue(&mut self, sid: &SessionId, p: Primitive, awaiting: Awaiting) -> Option<TransactionId> {
         let max = self.config.limits.max_session_queue;
         let s = self.st.sessions.get_mut(sid)?;
-        if s.queue.len() >= max || s.closing {
+        if s.queue.len() >= max || s.closing || !p.exists_in(s.version) {
             return None;
         }
         s.next_tid += 1;
