@@ -9,6 +9,8 @@ use imps_csp::presence::{AttrSet, PresenceAttr};
 use imps_csp::primitive::access::{LoginRequest, LogoutRequest, PollingRequest};
 use imps_csp::primitive::common::*;
 use imps_csp::primitive::group::{AccessType, CreateGroupRequest, GroupProperties, JoinGroupRequest};
+use imps_csp::primitive::im::{AccessList, BlockEntityRequest, EntityList};
+use imps_csp::primitive::lists::{CreateAttributeListRequest, CreateListRequest, NickEntry, NickList};
 use imps_csp::{Encoding, Message, Primitive, ResultCode, SessionDescriptor, Transaction, TransactionMode, Version};
 use imps_session::server::{Account, EngineState, ServerConfig};
 use imps_session::Timestamp;
@@ -1356,4 +1358,123 @@ fn seed_5_2_3_invitation_between_screen_names_and_its_cancel_by_group() {
     let got = polled(&mut e, T0, &a);
     assert_eq!(invite_response(&got[0]).sender, Sender::Group(Group::ScreenName(screen_name("rook", CHESS))));
     assert_eq!(e.open_invitations(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contact lists, block lists and presence authorisation in search and invitations
+// ---------------------------------------------------------------------------------------------
+
+const FRIENDS: &str = "wv:alice/friends@example.com";
+
+fn create_list(e: &mut TestEngine, s: &str, id: &str, members: &[&str]) {
+    let nicks = NickList::new(members.iter().map(|m| NickEntry::user(uid(m))).collect());
+    assert_eq!(status_code(&req(e, T0, Some(s), CreateListRequest::new(id).with_members(nicks))), 200);
+}
+
+#[test]
+fn seed_8_2_inviting_a_contact_list_reaches_its_members() {
+    for v in Version::ALL {
+        let mut e = engine();
+        let a = login_as(&mut e, T0, "alice", "ca", v, Encoding::Wbxml);
+        let b = login(&mut e, T0, "bob");
+        let c = login(&mut e, T0, "carol");
+        let d = login(&mut e, T0, "dave");
+        create_list(&mut e, &a, FRIENDS, &["bob", "carol"]);
+        let mut r = Recipient::default();
+        r.contact_lists.push(FRIENDS.into());
+        r.users.push(User::new(uid("bob")));
+        assert_eq!(
+            status_code(&request(&mut e, T0, Some(&a), invite("f", InviteType::Im, r), v, Encoding::Wbxml)),
+            200
+        );
+        assert_eq!(polled(&mut e, T0, &b).len(), 1, "once, though named twice");
+        assert_eq!(polled(&mut e, T0, &c).len(), 1);
+        assert!(polled(&mut e, T0, &d).is_empty());
+        // Cancelling for the list reaches its members.
+        let mut r = Recipient::default();
+        r.contact_lists.push(FRIENDS.into());
+        let cancel = CancelInviteRequest::new("f", Some(r));
+        assert_eq!(status_code(&request(&mut e, T0, Some(&a), cancel, v, Encoding::Wbxml)), 200);
+        assert!(matches!(&polled(&mut e, T0, &b)[..], [Primitive::CancelInviteUserRequest(_)]));
+        assert!(matches!(&polled(&mut e, T0, &c)[..], [Primitive::CancelInviteUserRequest(_)]));
+        assert_eq!(e.open_invitations(), 0);
+    }
+}
+
+#[test]
+fn seed_4_3_block_lists_apply_to_invitations() {
+    let mut e = engine();
+    let a = login(&mut e, T0, "alice");
+    let b = login(&mut e, T0, "bob");
+    let c = login(&mut e, T0, "carol");
+    let mut block = BlockEntityRequest::default();
+    block.block_list = Some(AccessList::changes(Some(EntityList::users([uid("alice")])), None).with_in_use(true));
+    assert_eq!(status_code(&req(&mut e, T0, Some(&b), block)), 200);
+    // Named: 532.
+    let res = result_of(&req(&mut e, T0, Some(&a), invite("x", InviteType::Im, Recipient::user(uid("bob")))));
+    assert_eq!(
+        (res.code, res.detailed_results[0].user_ids.clone()),
+        (ResultCode::RECIPIENT_BLOCKED_THE_SENDER, vec![uid("bob")])
+    );
+    // Through a contact list: 532 for Bob, Carol invited.
+    create_list(&mut e, &a, FRIENDS, &["bob", "carol"]);
+    let mut r = Recipient::default();
+    r.contact_lists.push(FRIENDS.into());
+    let res = result_of(&req(&mut e, T0, Some(&a), invite("y", InviteType::Im, r)));
+    assert_eq!(res.code, ResultCode::PARTIALLY_SUCCESSFUL);
+    assert_eq!(
+        (res.detailed_results[0].code, res.detailed_results[0].user_ids.clone()),
+        (ResultCode::RECIPIENT_BLOCKED_THE_SENDER, vec![uid("bob")])
+    );
+    assert!(polled(&mut e, T0, &b).is_empty());
+    assert_eq!(polled(&mut e, T0, &c).len(), 1);
+    // Through a group: Bob is skipped silently.
+    create_group(&mut e, &a, CHESS, group_props("Chess", "Openings", true), None);
+    assert!(matches!(join_group(&mut e, &b, CHESS, Some("Rook")), Primitive::JoinGroupResponse(_)));
+    assert!(matches!(join_group(&mut e, &c, CHESS, None), Primitive::JoinGroupResponse(_)));
+    for s in [&a, &b, &c] {
+        polled(&mut e, T0, s);
+    }
+    assert_eq!(status_code(&req(&mut e, T0, Some(&a), invite("z", InviteType::Im, Recipient::group(CHESS)))), 200);
+    assert!(polled(&mut e, T0, &b).is_empty());
+    assert_eq!(polled(&mut e, T0, &c).len(), 1);
+    // Unblocked, Bob is reachable again.
+    assert_eq!(status_code(&req(&mut e, T0, Some(&b), BlockEntityRequest::unblock_users([uid("alice")]))), 200);
+    assert_eq!(status_code(&req(&mut e, T0, Some(&a), invite("w", InviteType::Im, Recipient::user(uid("bob"))))), 200);
+    assert_eq!(polled(&mut e, T0, &b).len(), 1);
+}
+
+#[test]
+fn seed_8_1_online_status_criterion_finds_users_who_authorised_it() {
+    use SearchElement as E;
+    let mut e = directory(ServerConfig::new("example.com"), 0);
+    let a = login(&mut e, T0, "alice");
+    let b = login(&mut e, T0, "bob");
+    // Bob and Dave (who then logs out) let Alice see their OnlineStatus.
+    let grant = |attr: PresenceAttr| {
+        let mut g = CreateAttributeListRequest::new(attrs(&[attr]));
+        g.user_ids.push(uid("alice"));
+        g
+    };
+    assert_eq!(status_code(&req(&mut e, T0, Some(&b), grant(PresenceAttr::OnlineStatus))), 200);
+    let d = login(&mut e, T0, "dave");
+    assert_eq!(status_code(&req(&mut e, T0, Some(&d), grant(PresenceAttr::OnlineStatus))), 200);
+    req(&mut e, T0, Some(&d), LogoutRequest::default());
+    let r = search_response(&search(&mut e, T0, &a, &[(E::UserId, "example.com"), (E::UserOnlineStatus, "T")], None));
+    assert_eq!(found_users(&r), ids(&["alice", "bob"]));
+    let r = search_response(&search(&mut e, T0, &a, &[(E::UserId, "example.com"), (E::UserOnlineStatus, "F")], None));
+    assert_eq!(found_users(&r), ids(&["dave"]), "Carol is offline too, but has not said so to Alice");
+    // Status text alone does not reveal it.
+    let c = login(&mut e, T0, "carol");
+    assert_eq!(
+        status_code(&req(
+            &mut e,
+            T0,
+            Some(&c),
+            CreateAttributeListRequest::default_list(attrs(&[PresenceAttr::StatusText]))
+        )),
+        200
+    );
+    let r = search_response(&search(&mut e, T0, &a, &[(E::UserId, "example.com"), (E::UserOnlineStatus, "T")], None));
+    assert_eq!(found_users(&r), ids(&["alice", "bob"]));
 }
