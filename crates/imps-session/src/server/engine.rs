@@ -334,7 +334,10 @@ impl<S: Storage, R: Random> Engine<S, R> {
             // The reply holds something this version cannot carry: answer 500 instead.
             Err(_) => {
                 let id = reply.transactions.first().and_then(|t| t.id.clone()).unwrap_or_else(|| "0".into());
-                let fallback = Message::new(reply.session.clone(), Transaction::response(id, status(ResultCode::INTERNAL_SERVER_ERROR)));
+                let fallback = Message::new(
+                    reply.session.clone(),
+                    Transaction::response(id, status(ResultCode::INTERNAL_SERVER_ERROR)),
+                );
                 fallback.encode(version, encoding).unwrap_or_default()
             }
         };
@@ -377,7 +380,8 @@ impl<S: Storage, R: Random> Engine<S, R> {
             replies.extend(self.drain_queue(now, &sid));
         }
         if replies.is_empty() {
-            let code = if session_id.is_some() && !session_ok { ResultCode::INVALID_SESSION } else { ResultCode::SUCCESSFUL };
+            let code =
+                if session_id.is_some() && !session_ok { ResultCode::INVALID_SESSION } else { ResultCode::SUCCESSFUL };
             replies.push(Transaction::response(first_id.unwrap_or_else(|| "0".into()), status(code)));
         }
         let descriptor = match (&session_id, session_ok) {
@@ -432,8 +436,12 @@ impl<S: Storage, R: Random> Engine<S, R> {
             s.last_seen = now;
             (s.user.clone(), s.agreed)
         };
-        // InviteUser-Response is the invitee's answer, in a transaction of its own (spec notes 2.2).
-        let answer = matches!(p, Primitive::InviteUserResponse(_));
+        // Client answers to server requests may also come as request transactions of their own
+        // (clients differ; spec notes 2.2, 2.3): accept them as such.
+        let answer = matches!(
+            p,
+            Primitive::InviteUserResponse(_) | Primitive::PresenceAuthUser(_) | Primitive::MessageDelivered(_)
+        );
         if p.originator() == Originator::Server || (p.kind() == PrimitiveKind::Response && !answer) {
             self.log(Some(sid), Some(user), name, Some(ResultCode::BAD_REQUEST));
             return status(ResultCode::BAD_REQUEST).into();
@@ -493,6 +501,11 @@ impl<S: Storage, R: Random> Engine<S, R> {
             | P::CreateAttributeListRequest(_)
             | P::DeleteAttributeListRequest(_)
             | P::GetAttributeListRequest(_) => self.presence_request(ctx, p).into(),
+            P::MessageDelivered(d) => {
+                let mid = d.message_id.clone();
+                self.im_delivered(ctx.now, &ctx.session, &ctx.user, &mid, &Primitive::MessageDelivered(d));
+                status(ResultCode::SUCCESSFUL).into()
+            }
             P::SendMessageRequest(_)
             | P::GetMessageRequest(_)
             | P::ForwardMessageRequest(_)
@@ -696,7 +709,13 @@ impl<S: Storage, R: Random> Engine<S, R> {
         self.outputs.push_back(Output::SessionEnded { session: sid.clone(), user: s.user, reason });
     }
 
-    fn log(&mut self, session: Option<SessionId>, user: Option<UserId>, primitive: &'static str, code: Option<ResultCode>) {
+    fn log(
+        &mut self,
+        session: Option<SessionId>,
+        user: Option<UserId>,
+        primitive: &'static str,
+        code: Option<ResultCode>,
+    ) {
         self.outputs.push_back(Output::Handled(RequestLog { session, user, primitive, code }));
     }
 
