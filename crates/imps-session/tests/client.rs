@@ -21,6 +21,7 @@ use imps_csp::primitive::im::{
 use imps_csp::primitive::presence::{
     GetPresenceRequest, GetPresenceResponse, PresenceAuthRequest, PresenceNotificationRequest,
 };
+use imps_csp::primitive::v13::{NotificationRequest, NotificationType, SystemMessageRequest};
 use imps_csp::schema::Elem;
 use imps_csp::{
     CspResult, Encoding, Message, Primitive, ResultCode, SessionDescriptor, Transaction, TransactionMode, Version,
@@ -683,47 +684,68 @@ fn every_surfaced_request() -> Vec<Primitive> {
     ]
 }
 
+/// Whether `event` is the one the session surfaces for server request `request` (with id `id`).
+fn surfaces(event: &Event, request: &Primitive, id: &TransactionId) -> bool {
+    let tid = Some(id.clone());
+    match (event, request) {
+        (Event::MessageNotification { transaction_id, notification }, Primitive::MessageNotification(n)) => {
+            *transaction_id == tid && **notification == *n
+        }
+        (Event::PresenceNotification { transaction_id, notification }, Primitive::PresenceNotificationRequest(n)) => {
+            *transaction_id == tid && **notification == *n
+        }
+        (Event::PresenceAuthRequest { transaction_id, request }, Primitive::PresenceAuthRequest(r)) => {
+            *transaction_id == tid && **request == *r
+        }
+        (Event::Invitation { transaction_id, invitation }, Primitive::InviteUserRequest(r)) => {
+            *transaction_id == tid && **invitation == *r
+        }
+        (Event::InvitationCancelled { transaction_id, cancel }, Primitive::CancelInviteUserRequest(r)) => {
+            *transaction_id == tid && **cancel == *r
+        }
+        (Event::InvitationAnswered { transaction_id, response }, Primitive::InviteResponse(r)) => {
+            *transaction_id == tid && **response == *r
+        }
+        (Event::GroupChange { transaction_id, notice }, Primitive::GroupChangeNotice(r)) => {
+            *transaction_id == tid && **notice == *r
+        }
+        (Event::DeliveryReport { transaction_id, report }, Primitive::DeliveryReportRequest(r)) => {
+            *transaction_id == tid && **report == *r
+        }
+        (Event::LeftGroup { transaction_id, group_id, result }, Primitive::LeaveGroupResponse(r)) => {
+            *transaction_id == tid && *group_id == r.group_id && *result == r.result
+        }
+        (Event::ServerRequest { transaction_id, primitive }, p) => *transaction_id == tid && **primitive == *p,
+        _ => false,
+    }
+}
+
 #[test]
 fn every_server_request_becomes_an_event_and_gets_status_in_one_answer_message() {
-    for v in [Version::V1_1, Version::V1_2] {
-        for e in [Encoding::Xml, Encoding::Wbxml] {
-            let mut h = Harness::logged_in(config(v, e));
-            let requests = every_surfaced_request();
-            let ids = h.server_requests(requests.clone());
-            let events = h.take_events();
-            assert_eq!(events.len(), requests.len(), "{events:#?}");
-            let tid = |i: usize| Some(ids[i].clone());
-            assert!(
-                matches!(&events[0], Event::MessageNotification { transaction_id, .. } if *transaction_id == tid(0))
-            );
-            assert!(
-                matches!(&events[1], Event::PresenceNotification { transaction_id, .. } if *transaction_id == tid(1))
-            );
-            assert!(
-                matches!(&events[2], Event::PresenceAuthRequest { request, .. } if request.user_id.as_str() == "wv:eve@example.com")
-            );
-            assert!(
-                matches!(&events[3], Event::Invitation { invitation, .. } if invitation.invite_id.as_str() == "inv-1")
-            );
-            assert!(matches!(&events[4], Event::InvitationCancelled { .. }));
-            assert!(matches!(&events[5], Event::InvitationAnswered { response, .. } if response.acceptance));
-            assert!(
-                matches!(&events[6], Event::GroupChange { notice, .. } if notice.group_id.as_str() == "wv:chat@example.com")
-            );
-            assert!(matches!(&events[7], Event::DeliveryReport { .. }));
-            assert!(
-                matches!(&events[8], Event::LeftGroup { result, .. } if result.code == ResultCode::NOT_A_GROUP_MEMBER)
-            );
+    for (v, e) in all_flavours() {
+        let mut h = Harness::logged_in(config(v, e));
+        let mut requests = every_surfaced_request();
+        requests.push(NotificationRequest::new(NotificationType::AuthorizationNeededUser).into());
+        requests.push(SystemMessageRequest::new([]).into());
+        // The primitives this version has (1.3 dropped PresenceAuth-Request, 1.1 and 1.2 lack the
+        // 1.3 notification and system messages).
+        requests.retain(|p| p.exists_in(v));
+        assert!(requests.len() >= 9, "{v}: {}", requests.len());
+        let ids = h.server_requests(requests.clone());
+        let events = h.take_events();
+        assert_eq!(events.len(), requests.len(), "{events:#?}");
+        for ((event, request), id) in events.iter().zip(&requests).zip(&ids) {
+            assert!(surfaces(event, request, id), "{v} {e:?}: {event:#?} for {request:#?}");
+        }
 
-            let sent = h.take_sent();
-            assert_eq!(sent.len(), 1, "the answers to one message travel together");
-            let answers = &sent[0].message.transactions;
-            assert_eq!(answers.len(), ids.len());
-            for (a, id) in answers.iter().zip(&ids) {
-                assert_eq!(a.mode, TransactionMode::Response);
-                assert_eq!(a.id.as_ref(), Some(id));
-                assert_eq!(a.primitive, Primitive::Status(Status::ok()));
-            }
+        let sent = h.take_sent();
+        assert_eq!(sent.len(), 1, "the answers to one message travel together");
+        let answers = &sent[0].message.transactions;
+        assert_eq!(answers.len(), ids.len());
+        for (a, id) in answers.iter().zip(&ids) {
+            assert_eq!(a.mode, TransactionMode::Response);
+            assert_eq!(a.id.as_ref(), Some(id));
+            assert_eq!(a.primitive, Primitive::Status(Status::ok()));
         }
     }
 }
@@ -1297,4 +1319,28 @@ fn client_config_defaults() {
     let c = ClientConfig::new("wv:a@x", "p", ClientId::url("u"));
     assert_eq!((c.version, c.encoding, c.auto_negotiate), (Version::V1_2, Encoding::Xml, true));
     assert_eq!((c.transaction_timeout_ms, c.keep_alive_margin_ms), (30_000, 5_000));
+}
+
+#[test]
+fn decoded_messages_go_in_through_handle_message() {
+    let mut h = Harness::logged_in(config(Version::V1_2, Encoding::Xml));
+    let id = h.call(|s, now| s.get_presence(now, ["wv:a@x"], None)).unwrap();
+    h.take_sent();
+    let m = Message::new(h.descriptor(), Transaction::response(id.clone(), GetPresenceResponse::ok(vec![])));
+    h.call(|s, now| s.handle_message(now, m));
+    assert!(matches!(only_event(&mut h), Event::Response { transaction_id, .. } if transaction_id == id));
+}
+
+#[test]
+fn a_1_1_server_request_without_transaction_id_is_answered_without_one() {
+    let mut h = Harness::logged_in(config(Version::V1_1, Encoding::Wbxml));
+    let mut t = Transaction::request("x", NewMessage::new(text_info("m-5", "wv:b@x", "x"), Some("x".into())));
+    t.id = None;
+    let m = Message::new(h.descriptor(), t);
+    h.deliver(&m);
+    assert!(matches!(only_event(&mut h), Event::NewMessage { transaction_id: None, .. }));
+    let sent = h.take_sent();
+    let answer = &sent[0].message.transactions[0];
+    assert_eq!(answer.id, None);
+    assert_eq!(answer.primitive.elem(), Elem::MessageDelivered);
 }
