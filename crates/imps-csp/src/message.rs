@@ -90,7 +90,10 @@ impl<'a> arbitrary::Arbitrary<'a> for ExtBlock {
 
 impl Codec for ExtBlock {
     fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
-        Ok(ExtBlock { content: src.raw_content()? })
+        // Element content (`ExtBlock (APIClient?)`): whitespace-only text is layout, even alone.
+        let mut content = src.raw_content()?;
+        content.retain(|n| !matches!(n, RawNode::Text(t) if t.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))));
+        Ok(ExtBlock { content })
     }
     fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
         w.raw_nodes(&self.content)
@@ -338,8 +341,9 @@ impl Message {
         }
         if v != Version::V1_1 {
             self.poll.encode(w, Elem::Poll)?;
-            crate::codec::encode_field(w, &self.cir, Elem::CIR, &[Version::V1_2, Version::V1_3])?;
         }
+        // Refuses CIR in 1.1 (which has no such element) rather than dropping it.
+        crate::codec::encode_field(w, &self.cir, Elem::CIR, &[Version::V1_2, Version::V1_3])?;
         w.end()?;
         w.end()
     }

@@ -84,6 +84,15 @@ pub(crate) trait Source<'a> {
     }
 }
 
+/// Raw content that holds elements is element content: whitespace-only text between them is
+/// layout (XML indentation; libwbxml drops it too), not data, so decoding drops it and the same
+/// document pretty-printed, compact or in WBXML gives the same value.
+pub(crate) fn drop_layout_whitespace(nodes: &mut Vec<RawNode>) {
+    if nodes.iter().any(|n| matches!(n, RawNode::Element(_))) {
+        nodes.retain(|n| !matches!(n, RawNode::Text(t) if t.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))));
+    }
+}
+
 pub(crate) fn child_name(child: &Child<'_>, version: Version) -> String {
     match child {
         Child::Known(e) => e.name(version).to_owned(),

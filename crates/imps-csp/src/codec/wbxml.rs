@@ -365,6 +365,7 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                 Event::End => {
                     flush(&mut text, &mut nodes);
                     self.pop();
+                    super::drop_layout_whitespace(&mut nodes);
                     return Ok(nodes);
                 }
                 Event::Pi => skip_attribute_events(&mut self.reader)?,

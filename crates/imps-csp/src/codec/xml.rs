@@ -361,6 +361,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
                 Event::End(_) => {
                     flush(&mut text, &mut nodes);
                     self.pop();
+                    super::drop_layout_whitespace(&mut nodes);
                     return Ok(nodes);
                 }
                 Event::Comment(_) | Event::PI(_) => {}

@@ -303,6 +303,12 @@ impl Codec for GetPresenceRequest {
     }
 
     fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
+        if matches!(&self.targets, PresenceTargets::Users(u) if u.is_empty())
+            || matches!(&self.targets, PresenceTargets::ContactLists(c) if c.is_empty())
+        {
+            // `User+ | ContactList+`: an empty list would not decode.
+            return Err(Error::Unencodable { element: "GetPresence-Request", reason: "no User or ContactList" });
+        }
         match &self.targets {
             PresenceTargets::Users(u) => u.encode(w, Elem::User)?,
             PresenceTargets::ContactLists(c) => c.encode(w, Elem::ContactList)?,
