@@ -35,6 +35,8 @@ pub mod schema;
 mod version;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod testutil;
 
 pub use datetime::{DateTime, Zone};
