@@ -213,7 +213,8 @@ pub(crate) struct Ctx {
     pub version: Version,
 }
 
-/// What handling one request transaction yields.
+/// What handling one request transaction yields (short-lived, so its size does not matter).
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Answer {
     /// A response primitive.
     Response(Primitive),
@@ -665,12 +666,6 @@ impl<S: Storage, R: Random> Engine<S, R> {
         .into_iter()
         .flatten()
         .min()
-    }
-
-    /// A fresh unique id with a prefix (message ids, invitation ids...).
-    pub(crate) fn fresh_id(&mut self, prefix: &str) -> String {
-        self.st.next_id += 1;
-        format!("{prefix}{}", self.st.next_id)
     }
 
     /// Registers a new session.
