@@ -1344,3 +1344,27 @@ fn a_1_1_server_request_without_transaction_id_is_answered_without_one() {
     assert_eq!(answer.id, None);
     assert_eq!(answer.primitive.elem(), Elem::MessageDelivered);
 }
+
+#[test]
+fn a_disconnect_answering_any_request_ends_the_session() {
+    let mut h = Harness::logged_in(config(Version::V1_2, Encoding::Xml));
+    let a = h.call(|s, now| s.get_presence(now, ["wv:a@x"], None)).unwrap();
+    let b = h.call(|s, now| s.send_message_to_user(now, "wv:b@x", "hi")).unwrap();
+    h.take_sent();
+    h.respond(&a, Disconnect::new(ResultCode::SESSION_EXPIRED));
+    assert_eq!(
+        h.take_events(),
+        vec![
+            Event::TransactionAbandoned { transaction_id: a.clone(), request: Elem::GetPresenceRequest },
+            Event::TransactionAbandoned { transaction_id: b, request: Elem::SendMessageRequest },
+            Event::Disconnected {
+                reason: DisconnectReason::Expired,
+                code: ResultCode::SESSION_EXPIRED,
+                description: None
+            },
+        ]
+    );
+    assert_eq!(h.session.phase(), Phase::Ended);
+    h.respond(&a, Disconnect::new(ResultCode::SESSION_EXPIRED));
+    assert!(matches!(only_event(&mut h), Event::UnexpectedResponse { reason: UnexpectedReason::Duplicate, .. }));
+}

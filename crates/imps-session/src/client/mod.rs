@@ -60,7 +60,8 @@
 //! - **Responses**: a response is matched by its `TransactionID`; its primitive must be `Status`
 //!   or the request's own response (`Disconnect` for `Logout-Request`), otherwise it is
 //!   reported and the transaction stays in flight. Result codes from 300 up are failures. Any
-//!   response with 600 or 604 ends the session ([`DisconnectReason::Expired`]).
+//!   response with 600 or 604 ends the session ([`DisconnectReason::Expired`]), and so does a
+//!   `Disconnect`, whether sent as a request or as the response to any transaction.
 //! - **Server requests**: `Disconnect` is not answered (the session is gone). Requests of a kind
 //!   the client does not expect are answered with `Status` 400 (client-originated primitives)
 //!   or 501 (the rest). A request repeating a recent transaction id is answered again but not
@@ -125,8 +126,8 @@ use imps_csp::elements::{Recipient, Sender, User};
 use imps_csp::ids::{GroupId, InviteId, MessageId, SName, SessionId, TransactionId, UserId};
 use imps_csp::presence::{AttrSet, PresenceSubList};
 use imps_csp::primitive::access::{
-    ClientCapabilityRequest, ClientCapabilityResponse, DeliveryMethod, DigestSchema, Function, KeepAliveRequest,
-    LoginRequest, LoginResponse, LogoutRequest, PollingRequest, ServiceRequest, ServiceTree, Status,
+    ClientCapabilityRequest, ClientCapabilityResponse, DeliveryMethod, DigestSchema, Disconnect, Function,
+    KeepAliveRequest, LoginRequest, LoginResponse, LogoutRequest, PollingRequest, ServiceRequest, ServiceTree, Status,
 };
 use imps_csp::primitive::common::InviteUserResponse;
 use imps_csp::primitive::group::{JoinGroupRequest, LeaveGroupRequest};
@@ -924,8 +925,37 @@ impl Session {
         }
     }
 
+    /// The server's `Disconnect`, however it came: the session ends.
+    fn disconnected(&mut self, d: Disconnect) {
+        let reason = if self.phase == Phase::LoggingOut {
+            DisconnectReason::LoggedOut
+        } else if matches!(d.result.code, ResultCode::SESSION_EXPIRED | ResultCode::INVALID_SESSION) {
+            DisconnectReason::Expired
+        } else {
+            DisconnectReason::Server
+        };
+        self.end(reason, d.result.code, d.result.description);
+    }
+
     fn on_response(&mut self, now: Timestamp, id: Option<TransactionId>, primitive: Primitive) {
         let elem = primitive.elem();
+        // A `Disconnect` ends an open session whichever transaction it claims to answer.
+        if matches!(self.phase, Phase::LoggedIn | Phase::LoggingOut) {
+            if let Primitive::Disconnect(d) = primitive {
+                if let Some(p) = id.as_ref().and_then(|id| self.pending.remove(id)) {
+                    if p.purpose != Purpose::Logout {
+                        self.push_event(Event::TransactionAbandoned {
+                            transaction_id: id.clone().unwrap_or_default(),
+                            request: p.request,
+                        });
+                    }
+                }
+                if let Some(id) = id {
+                    self.remember(id, Finished::Answered);
+                }
+                return self.disconnected(d);
+            }
+        }
         let Some(id) = id else {
             self.stats.unknown_responses += 1;
             self.push_event(Event::UnexpectedResponse {
@@ -1179,15 +1209,8 @@ impl Session {
             return;
         }
         if let Primitive::Disconnect(d) = primitive {
-            let reason = if self.phase == Phase::LoggingOut {
-                DisconnectReason::LoggedOut
-            } else if matches!(d.result.code, ResultCode::SESSION_EXPIRED | ResultCode::INVALID_SESSION) {
-                DisconnectReason::Expired
-            } else {
-                DisconnectReason::Server
-            };
             answers.clear();
-            self.end(reason, d.result.code, d.result.description);
+            self.disconnected(d);
             return;
         }
         if let Some(tid) = id.as_ref().filter(|t| self.recent_server.contains(t)) {
