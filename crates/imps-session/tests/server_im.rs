@@ -1187,7 +1187,6 @@ fn seed_4_3_block_lists_apply_to_group_messages() {
 }
 
 #[test]
-#[ignore = "the presence feature does not persist its per-user record (block and grant lists) yet"]
 fn seed_4_3_block_lists_survive_a_restart() {
     let config = ServerConfig::new("example.com");
     let mut e = engine_with(config.clone());

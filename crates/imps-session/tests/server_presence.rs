@@ -284,3 +284,66 @@ fn presence_works_in_wbxml_and_1_1() {
     }
     let _ = User::new(uid("x"));
 }
+
+#[test]
+fn contact_lists_attribute_lists_and_grants_survive_a_restart() {
+    let mut storage = imps_session::server::MemoryStorage::new();
+    let accounts = ["alice", "bob", "carol"].map(|n| imps_session::server::Account::new(&uid(n), format!("pw-{n}")));
+    storage = imps_session::server::MemoryStorage::with_accounts(accounts);
+    let _ = &mut storage;
+    let config = imps_session::server::ServerConfig::new("example.com");
+    let mut e = imps_session::server::Engine::new(config.clone(), &mut storage, imps_session::SplitMix64(1)).unwrap();
+    let a = login_any(&mut e, "alice");
+    let c = login_any(&mut e, "carol");
+    let nicks = NickList::new(vec![NickEntry::user(uid("bob"))]);
+    let r = req_any(&mut e, &a, CreateListRequest::new(friends_of("alice")).with_members(nicks));
+    assert!(matches!(only(&r), Primitive::Status(s) if s.result.code.0 == 200));
+    req_any(&mut e, &c, GetPresenceRequest::users([uid("alice")]));
+    req_any(&mut e, &a, PresenceAuthUser::accept(uid("carol")));
+    drop(e);
+    // A new engine over the same storage: the list and the grant are back.
+    let mut e = imps_session::server::Engine::new(config, &mut storage, imps_session::SplitMix64(2)).unwrap();
+    let a = login_any(&mut e, "alice");
+    let r = req_any(&mut e, &a, GetListRequest::default());
+    assert!(matches!(only(&r), Primitive::GetListResponse(l) if l.contact_lists == vec![friends_of("alice").into()]));
+    let r = req_any(&mut e, &a, GetReactiveAuthStatusRequest::default());
+    let Primitive::GetReactiveAuthStatusResponse(s) = only(&r) else { panic!() };
+    assert_eq!(s.list.statuses.len(), 1);
+    assert_eq!(s.list.statuses[0].state, ReactiveAuthState::Granted);
+}
+
+fn login_any<S: imps_session::server::Storage>(
+    e: &mut imps_session::server::Engine<S, imps_session::SplitMix64>,
+    name: &str,
+) -> String {
+    use imps_csp::elements::ClientId;
+    use imps_csp::primitive::access::LoginRequest;
+    let r =
+        req_any_out(e, None, LoginRequest::with_password(uid(name), ClientId::url("c"), format!("pw-{name}"), "ck"));
+    match only(&r) {
+        Primitive::LoginResponse(l) => l.session_id.clone().unwrap().0,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn req_any<S: imps_session::server::Storage>(
+    e: &mut imps_session::server::Engine<S, imps_session::SplitMix64>,
+    s: &str,
+    p: impl Into<Primitive>,
+) -> Message {
+    req_any_out(e, Some(s), p)
+}
+
+fn req_any_out<S: imps_session::server::Storage>(
+    e: &mut imps_session::server::Engine<S, imps_session::SplitMix64>,
+    s: Option<&str>,
+    p: impl Into<Primitive>,
+) -> Message {
+    use imps_csp::{SessionDescriptor, Transaction};
+    let sd = match s {
+        Some(s) => SessionDescriptor::inband(s.into()),
+        None => SessionDescriptor::outband(),
+    };
+    let bytes = Message::new(sd, Transaction::request("t", p)).to_xml(Version::V1_2).unwrap();
+    Message::decode(&e.handle_request(T0, &bytes).unwrap().bytes).unwrap().message
+}

@@ -44,7 +44,10 @@ use crate::Timestamp;
 /// What the server stores per user for presence and access control: contact lists, attribute
 /// lists, reactive grants and denials, block and grant lists.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UserRecord {}
+pub struct UserRecord {
+    /// The lasting part of the user's authorisation state.
+    pub auth: imps_auth::StoredUser,
+}
 
 /// Presence working state: the authorisation engine holds contact lists, attribute lists,
 /// reactive authorisations, watcher lists, current presence and block/grant lists.
@@ -58,9 +61,10 @@ impl PresenceState {
         let mut limits = imps_auth::Limits::default();
         limits.max_contact_lists = config.limits.max_contact_lists;
         limits.max_contacts_per_list = config.limits.max_contacts_per_list;
-        let auth = AuthEngine::with_limits(limits);
-        // Persistence of the authorisation state arrives with imps-auth's export/import.
-        let _ = users;
+        let mut auth = AuthEngine::with_limits(limits);
+        for (user, rec) in users {
+            auth.import_user(&user, rec.auth);
+        }
         PresenceState { auth }
     }
 }
@@ -482,7 +486,7 @@ impl<S: Storage, R: Random> Engine<S, R> {
     }
 
     pub(crate) fn presence_user_record(&self, user: &UserId) -> Option<UserRecord> {
-        self.st.presence.auth.publisher(user).map(|_| UserRecord {})
+        self.st.presence.auth.export_user(user).map(|auth| UserRecord { auth })
     }
 
     /// The members of `owner`'s contact list `list` (for messages and invitations addressed to a
