@@ -287,10 +287,8 @@ fn presence_works_in_wbxml_and_1_1() {
 
 #[test]
 fn contact_lists_attribute_lists_and_grants_survive_a_restart() {
-    let mut storage = imps_session::server::MemoryStorage::new();
     let accounts = ["alice", "bob", "carol"].map(|n| imps_session::server::Account::new(&uid(n), format!("pw-{n}")));
-    storage = imps_session::server::MemoryStorage::with_accounts(accounts);
-    let _ = &mut storage;
+    let mut storage = imps_session::server::MemoryStorage::with_accounts(accounts);
     let config = imps_session::server::ServerConfig::new("example.com");
     let mut e = imps_session::server::Engine::new(config.clone(), &mut storage, imps_session::SplitMix64(1)).unwrap();
     let a = login_any(&mut e, "alice");

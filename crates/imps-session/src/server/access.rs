@@ -120,6 +120,7 @@ impl<S: Storage, R: Random> Engine<S, R> {
         let ctx = Ctx { now, session: sid.clone(), user: user.clone(), version };
         self.presence_session_start(&ctx);
         self.im_session_start(&ctx);
+        self.common_session_start(&ctx);
         (LoginResponse::success(client_id, sid, keep_alive, true).into(), Some(user))
     }
 
@@ -198,7 +199,8 @@ impl<S: Storage, R: Random> Engine<S, R> {
         use imps_csp::elements::DetailedResult;
         let ids = req.id_list;
         let mut details = Vec::new();
-        let unknown_users: Vec<_> = ids.user_ids.iter().filter(|u| !self.st.accounts.contains_key(&u.normalized())).cloned().collect();
+        let unknown_users: Vec<_> =
+            ids.user_ids.iter().filter(|u| !self.st.accounts.contains_key(&u.normalized())).cloned().collect();
         if !unknown_users.is_empty() {
             let mut d = DetailedResult::default();
             d.code = ResultCode::UNKNOWN_USER;
@@ -212,7 +214,8 @@ impl<S: Storage, R: Random> Engine<S, R> {
             d.group_ids = unknown_groups;
             details.push(d);
         }
-        let mut result = CspResult::new(if details.is_empty() { ResultCode::SUCCESSFUL } else { ResultCode::PARTIALLY_SUCCESSFUL });
+        let mut result =
+            CspResult::new(if details.is_empty() { ResultCode::SUCCESSFUL } else { ResultCode::PARTIALLY_SUCCESSFUL });
         result.detailed_results = details;
         imps_csp::primitive::access::Status::new(result).into()
     }

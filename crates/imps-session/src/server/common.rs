@@ -1164,6 +1164,11 @@ impl<S: Storage, R: Random> Engine<S, R> {
         }
     }
 
+    /// Login: invitations and answers kept for the user are handed over at once.
+    pub(crate) fn common_session_start(&mut self, ctx: &Ctx) {
+        self.deliver_kept(ctx.now);
+    }
+
     /// Delivers what was kept for users who are now logged in with room in a queue:
     /// invitations to invitees, answers to inviters.
     fn deliver_kept(&mut self, now: Timestamp) {

@@ -475,7 +475,10 @@ impl<S: Storage, R: Random> Engine<S, R> {
     fn route(&mut self, ctx: &Ctx, p: Primitive) -> Answer {
         use Primitive as P;
         match p {
-            P::PollingRequest(_) => Answer::Poll,
+            P::PollingRequest(_) => {
+                self.im_poll(ctx);
+                Answer::Poll
+            }
             P::LogoutRequest(_)
             | P::KeepAliveRequest(_)
             | P::ServiceRequest(_)

@@ -758,7 +758,6 @@ impl<S: Storage, R: Random> Engine<S, R> {
     /// The hook for the invitation feature (seed 8.2), to call when a group invitation is
     /// accepted; until it does, invitations grant no access and invitees join by the group's
     /// rules alone.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn group_invitation_accepted(
         &mut self,
         group: &GroupId,

@@ -854,12 +854,18 @@ impl<S: Storage, R: Random> Engine<S, R> {
         self.offer_waiting(&ctx.session, &ctx.user);
     }
 
+    /// A `Polling-Request`: what waits for the user and now fits the session's queue is
+    /// offered before the queue is drained.
+    pub(crate) fn im_poll(&mut self, ctx: &Ctx) {
+        self.offer_waiting(&ctx.session, &ctx.user);
+    }
+
     /// Hands what waits for `user` to session `sid`, as far as its queue takes: first the
     /// delivery reports kept for it, then its stored messages announced with
     /// `MessageNotification`s, oldest first (`GetMessageList` lists them all in any case). Runs
     /// when a session starts (seed 4.2) and again at each of its IM requests, so that what was
     /// kept while the user's queues were full reaches it once there is room (the core has no
-    /// hook at polling).
+    /// hook at polling) and at each `Polling-Request`.
     ///
     /// Notification rather than push: at login the session's delivery method and content limit
     /// are not known yet (the client states them with `ClientCapability-Request` afterwards),

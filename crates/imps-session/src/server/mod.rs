@@ -15,10 +15,10 @@ mod im;
 mod presence;
 mod storage;
 
+pub use common::CommonState;
 pub use config::{Limits, LoginPolicy, PublicGroupConfig, ServerConfig, SpInfo};
 pub use engine::{Engine, EngineState, Output, Reply, RequestError, RequestLog, SessionEnd, SessionState};
 pub use group::{GroupRecord, GroupsState};
 pub use im::{ImState, StoredMessage};
 pub use presence::{PresenceState, UserRecord};
-pub use common::CommonState;
 pub use storage::{Account, Batch, MemoryStorage, Profile, Snapshot, Storage, StorageError};
