@@ -85,6 +85,9 @@ mod time;
 mod types;
 mod watchers;
 
+/// The CSP types this crate's API is made of (ids, presence attributes, result codes).
+pub use imps_csp as csp;
+
 pub use access::{AccessListKind, AccessLists, Entity, EntityList, Sender, ViaGroup};
 pub use engine::AuthEngine;
 pub use error::Error;
