@@ -7,7 +7,9 @@
 //! | crate | what it holds |
 //! |---|---|
 //! | [`wbxml`] (`imps-wbxml`) | generic WBXML 1.0–1.3 reader and writer |
+//! | [`auth`] (`imps-auth`) | presence authorisation engine (contact and attribute lists, proactive and reactive authorisation, watcher lists, fan-out) and IM block/grant lists |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub use imps_auth as auth;
 pub use imps_wbxml as wbxml;
