@@ -1081,3 +1081,11 @@ impl AuthEngine {
         Ok(())
     }
 }
+
+impl AuthEngine {
+    /// One user's publisher state and access lists, created when absent (restoring stored
+    /// state, see [`StoredUser`](crate::StoredUser)).
+    pub(crate) fn restore_slot(&mut self, user: &UserId) -> (&mut PublisherState, &mut AccessLists) {
+        (self.publishers.entry(user.clone()).or_default(), self.access.entry(user.clone()).or_default())
+    }
+}

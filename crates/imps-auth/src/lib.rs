@@ -81,6 +81,7 @@ mod engine;
 mod error;
 mod limits;
 mod publisher;
+mod stored;
 mod time;
 mod types;
 mod watchers;
@@ -93,6 +94,7 @@ pub use engine::AuthEngine;
 pub use error::Error;
 pub use limits::Limits;
 pub use publisher::PublisherState;
+pub use stored::StoredUser;
 pub use time::Timestamp;
 pub use types::{
     AttrTarget, AttributeLists, CancelOutcome, Contact, ContactList, Delivery, Effect, EndReason, GetOutcome,
