@@ -6,9 +6,11 @@ use imps_csp::ResultCode;
 /// Why an operation was refused. A refused operation changes nothing (not even expiry: see
 /// [`AuthEngine`](crate::AuthEngine)).
 ///
-/// When several problems apply, the first in this order is reported: identifiers (531),
-/// names and attributes (702, 750, 752), request sanity (402, 404), existence (700, 701),
-/// limits (753, 754, 755, 503).
+/// When several problems apply, the first in this order is reported: identifiers (531; 700 for
+/// a malformed contact list id; 402 for a malformed block or grant entry), names and
+/// attributes (752, 702, 750), request sanity (402: self subscription, end time), existence
+/// (700, 701, 404), limits (753, 754, 755, 503). Within a group, arguments are checked in the
+/// order given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum Error {
