@@ -1084,8 +1084,13 @@ impl AuthEngine {
 
 impl AuthEngine {
     /// One user's publisher state and access lists, created when absent (restoring stored
-    /// state, see [`StoredUser`](crate::StoredUser)).
+    /// state, see [`StoredUser`](crate::StoredUser)). The publisher state is reset: presence,
+    /// watchers and waiting subscriptions start empty and leave the deadline index, so no
+    /// watcher keeps an authorisation cached from the state being replaced.
     pub(crate) fn restore_slot(&mut self, user: &UserId) -> (&mut PublisherState, &mut AccessLists) {
-        (self.publishers.entry(user.clone()).or_default(), self.access.entry(user.clone()).or_default())
+        self.deadlines.retain(|(_, p, _)| p != user);
+        let ps = self.publishers.entry(user.clone()).or_default();
+        *ps = PublisherState::default();
+        (ps, self.access.entry(user.clone()).or_default())
     }
 }

@@ -534,3 +534,18 @@ fn state_round_trips_through_serde() {
     assert_eq!(back, e);
     back.check_invariants().unwrap();
 }
+
+#[test]
+fn import_over_live_state_leaves_no_stale_authorisation() {
+    // Restoring a user's stored state replaces what the engine held: its watchers go, so none
+    // keeps seeing attributes the restored lists no longer authorise.
+    let mut e = alice_with_friends(&[StatusText]);
+    let a = id("alice");
+    e.subscribe(T0, &id("bob"), &a, None, Some(T0.add_secs(9))).unwrap();
+    e.import_user(&a, imps_auth::StoredUser::default());
+    e.check_invariants().unwrap();
+    assert_eq!(e.authorised_attributes(&a, &id("bob")), None);
+    assert!(e.watcher_list(T0, &a).is_empty());
+    assert_eq!(e.next_deadline(), None);
+    assert!(sent(&mut e, &a, &update("x", "y", false)).is_empty());
+}
