@@ -256,8 +256,10 @@ fn arbitrary_messages_round_trip_in_every_version() {
                 eprintln!("        XML refused, {why}: {n}");
             }
         }
-        // Most refusals are fields or primitives the version lacks (1.1 lacks much of 1.2).
-        let floor = if v == Version::V1_1 { 10.0 } else { 40.0 };
+        // Most refusals are fields or primitives the version lacks (1.1 lacks much of 1.2, and
+        // an arbitrary value carries some 1.2/1.3-only field more often than not). The floors
+        // only catch a generator that stopped producing encodable values.
+        let floor = if v == Version::V1_1 { 3.0 } else { 20.0 };
         assert!(xml_share >= floor, "{v}: only {xml_share:.0}% of generated messages encode in XML");
     }
 }

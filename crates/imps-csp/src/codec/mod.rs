@@ -6,6 +6,7 @@
 //! it. That description drives decode and encode, over XML and WBXML alike, through the
 //! [`Source`] and [`Sink`] abstractions that the two encodings implement.
 
+pub(crate) mod lookup;
 pub(crate) mod value;
 pub(crate) mod wbxml;
 pub(crate) mod xml;

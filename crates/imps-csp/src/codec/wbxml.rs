@@ -108,12 +108,7 @@ impl<'a> WbxmlSource<'a> {
                             })
                         }
                     };
-                    return Ok(WbxmlSource {
-                        reader,
-                        version,
-                        stack: vec![Seg::Known(Elem::WVCSPMessage)],
-                        last_closed: None,
-                    });
+                    return Ok(WbxmlSource { reader, version, stack: root_stack(), last_closed: None });
                 }
                 Some(other) => return Err(Error::WrongRoot { found: format!("{other:?}") }),
                 None => return Err(Error::WrongRoot { found: "nothing (empty body)".into() }),
@@ -146,7 +141,7 @@ impl<'a> WbxmlSource<'a> {
                     (Child::Unknown(Cow::Owned(n.clone())), Seg::Unknown(n))
                 }
             },
-            Tag::Literal(n) => match Elem::from_name(n) {
+            Tag::Literal(n) => match super::lookup::elem_from_name(n) {
                 Some(e) => (Child::Known(e), Seg::Known(e)),
                 None => (Child::Unknown(n.clone()), Seg::Unknown(n.to_string())),
             },
@@ -170,7 +165,7 @@ impl<'a> WbxmlSource<'a> {
     fn ext_text(&self, ext: &Extension<'_>) -> Result<&'static str, Error> {
         match ext {
             Extension::Token { n: 0, value } => {
-                schema::ext_value(self.version, *value).ok_or_else(|| Error::InvalidValue {
+                super::lookup::ext_value(self.version, *value).ok_or_else(|| Error::InvalidValue {
                     path: self.open_path(),
                     value: format!("EXT_T_0 {value:#x}"),
                     expected: "an index into the CSP value table",
@@ -475,7 +470,7 @@ impl Sink for WbxmlSink {
         if text.is_empty() {
             return Ok(());
         }
-        match schema::ext_index(self.version, text) {
+        match super::lookup::ext_index(self.version, text) {
             Some(i) => self.w.extension(Extension::Token { n: 0, value: i }).map_err(wb),
             None => self.checked_text(elem.name(self.version), text),
         }
@@ -495,7 +490,7 @@ impl Sink for WbxmlSink {
     }
 
     fn raw(&mut self, raw: &RawElement) -> Result<(), Error> {
-        let tag = match Elem::from_name(&raw.name).and_then(|e| e.token(self.version)) {
+        let tag = match super::lookup::elem_from_name(&raw.name).and_then(|e| e.token(self.version)) {
             Some((page, token)) => Tag::Token { page, token },
             None => Tag::Literal(Cow::Borrowed(raw.name.as_str())),
         };
@@ -527,4 +522,12 @@ fn seg_name(seg: &Seg, version: Version) -> String {
         Seg::Known(e) => e.name(version).to_owned(),
         Seg::Unknown(n) => n.clone(),
     }
+}
+
+/// The element stack, holding the root; sized for CSP's usual nesting (about 12) so that it does
+/// not grow while decoding.
+fn root_stack() -> Vec<Seg> {
+    let mut stack = Vec::with_capacity(16);
+    stack.push(Seg::Known(Elem::WVCSPMessage));
+    stack
 }

@@ -55,7 +55,7 @@ enum Seg {
 }
 
 fn seg(name: &str) -> Seg {
-    match Elem::from_name(name) {
+    match super::lookup::elem_from_name(name) {
         Some(e) => Seg::Known(e),
         None => Seg::Unknown(name.to_owned()),
     }
@@ -125,7 +125,7 @@ impl<'a> XmlSource<'a> {
                     return Ok(XmlSource {
                         reader,
                         version,
-                        stack: vec![Seg::Known(Elem::WVCSPMessage)],
+                        stack: root_stack(),
                         last_closed: None,
                         pending: if empty { Pending::EmptyEnd } else { Pending::None },
                         max_depth: opts.max_depth,
@@ -264,7 +264,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
                         self.check_attributes(s)?;
                     }
                     let name = s.local_name();
-                    let (child, seg) = match Elem::from_name(name.as_ref()) {
+                    let (child, seg) = match super::lookup::elem_from_name(name.as_ref()) {
                         Some(e) => (Child::Known(e), Seg::Known(e)),
                         None => {
                             let n = name.as_ref().to_owned();
@@ -573,4 +573,12 @@ fn seg_name(seg: &Seg, version: Version) -> String {
         Seg::Known(e) => e.name(version).to_owned(),
         Seg::Unknown(n) => n.clone(),
     }
+}
+
+/// The element stack, holding the root; sized for CSP's usual nesting (about 12) so that it does
+/// not grow while decoding.
+fn root_stack() -> Vec<Seg> {
+    let mut stack = Vec::with_capacity(16);
+    stack.push(Seg::Known(Elem::WVCSPMessage));
+    stack
 }

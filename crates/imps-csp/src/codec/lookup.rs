@@ -1,0 +1,154 @@
+//! Hash lookups for the codec's hot paths, built once from the schema: element by XML name (the
+//! XML source looks one up per start tag), and `EXT_T_0` value by index and index by value (the
+//! WBXML source and sink, per text value). Each agrees with the schema function it stands for;
+//! the tests below check that over every entry.
+
+use std::sync::OnceLock;
+
+use crate::schema::{self, Elem};
+use crate::Version;
+
+/// FNV-1a: short ASCII keys, no allocation, good enough spread for open addressing.
+fn fnv(bytes: &[u8]) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in bytes {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h as usize
+}
+
+/// An open-addressing table from `&'static str` keys to small values; `""` marks a free slot.
+struct StrTable<V: Copy> {
+    slots: Box<[(&'static str, V)]>,
+    mask: usize,
+}
+
+impl<V: Copy> StrTable<V> {
+    fn new(entries: impl Iterator<Item = (&'static str, V)> + Clone, empty: V) -> Self {
+        let n = entries.clone().count();
+        let size = (n * 4).next_power_of_two().max(16);
+        let mut slots = vec![("", empty); size].into_boxed_slice();
+        let mask = size - 1;
+        for (k, v) in entries {
+            debug_assert!(!k.is_empty());
+            let mut i = fnv(k.as_bytes()) & mask;
+            loop {
+                if slots[i].0.is_empty() {
+                    slots[i] = (k, v);
+                    break;
+                }
+                if slots[i].0 == k {
+                    break; // the first entry wins, as in the schema's lookups
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        StrTable { slots, mask }
+    }
+
+    #[inline]
+    fn get(&self, key: &str) -> Option<V> {
+        let mut i = fnv(key.as_bytes()) & self.mask;
+        loop {
+            let (k, v) = self.slots[i];
+            if k.is_empty() {
+                return None;
+            }
+            if k == key {
+                return Some(v);
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+/// [`Elem::from_name`]: every name of every version by hash; other names (known misspellings,
+/// unknown elements) through the schema's own search.
+pub(crate) fn elem_from_name(name: &str) -> Option<Elem> {
+    static TABLE: OnceLock<StrTable<Elem>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let names = Elem::ALL.iter().flat_map(|&e| Version::ALL.into_iter().map(move |v| (e.name(v), e)));
+        StrTable::new(names, Elem::ALL[0])
+    });
+    table.get(name).or_else(|| Elem::from_name(name))
+}
+
+struct ExtTables {
+    /// Value by index, per version.
+    values: [Vec<Option<&'static str>>; 3],
+    /// Index by value, per version.
+    indices: [StrTable<u32>; 3],
+}
+
+fn ext_tables() -> &'static ExtTables {
+    static TABLES: OnceLock<ExtTables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        // Built through the schema's own lookups, which stay the definition.
+        let values = Version::ALL.map(|v| {
+            let len = v.wbxml_language().ext_t0_values.iter().map(|(i, _)| *i + 1).max().unwrap_or(0);
+            (0..len).map(|i| schema::ext_value(v, i)).collect()
+        });
+        let indices = Version::ALL.map(|v| {
+            let entries =
+                v.wbxml_language().ext_t0_values.iter().filter_map(move |&(_, s)| Some((s, schema::ext_index(v, s)?)));
+            StrTable::new(entries, 0)
+        });
+        ExtTables { values, indices }
+    })
+}
+
+const fn vidx(v: Version) -> usize {
+    match v {
+        Version::V1_1 => 0,
+        Version::V1_2 => 1,
+        Version::V1_3 => 2,
+    }
+}
+
+/// `schema::ext_value`: the value an `EXT_T_0` index stands for.
+#[inline]
+pub(crate) fn ext_value(version: Version, index: u32) -> Option<&'static str> {
+    ext_tables().values[vidx(version)].get(index as usize).copied().flatten()
+}
+
+/// `schema::ext_index`: the `EXT_T_0` index of a whole text value.
+#[inline]
+pub(crate) fn ext_index(version: Version, value: &str) -> Option<u32> {
+    // Every table entry is 1..=31 bytes long; most text is not in the table.
+    if value.is_empty() || value.len() > 31 {
+        return None;
+    }
+    ext_tables().indices[vidx(version)].get(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agree_with_the_schema() {
+        for &e in Elem::ALL {
+            for v in Version::ALL {
+                assert_eq!(elem_from_name(e.name(v)), Elem::from_name(e.name(v)), "{}", e.name(v));
+            }
+        }
+        for name in
+            ["Auto-Subscribe", "PreferredContent", "PreferredvCard", "", "x", "WV-CSP-Message ", "token 0x01:0x35"]
+        {
+            assert_eq!(elem_from_name(name), Elem::from_name(name), "{name:?}");
+        }
+        for v in Version::ALL {
+            for &(i, s) in v.wbxml_language().ext_t0_values {
+                assert_eq!(ext_value(v, i), schema::ext_value(v, i));
+                assert_eq!(ext_index(v, s), schema::ext_index(v, s), "{v} {s}");
+            }
+            for i in 0..300 {
+                assert_eq!(ext_value(v, i), schema::ext_value(v, i));
+            }
+            for s in ["", "t", "Inband ", "IM", "http://", "a-value-longer-than-thirty-one-bytes"] {
+                assert_eq!(ext_index(v, s), schema::ext_index(v, s), "{v} {s:?}");
+            }
+        }
+    }
+}
