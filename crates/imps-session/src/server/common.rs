@@ -643,7 +643,10 @@ impl<S: Storage, R: Random> Engine<S, R> {
         match req.invite_type {
             InviteType::Group => match &req.group_id {
                 None => return described(ResultCode::BAD_PARAMETER, "a group invitation needs a GroupID"),
-                Some(g) if !self.group_exists(&g.normalized()) => return status(ResultCode::GROUP_DOES_NOT_EXIST),
+                // A group of another domain (remote.rs) is that domain's to check.
+                Some(g) if !self.group_exists(&g.normalized()) && self.is_local_group(g) => {
+                    return status(ResultCode::GROUP_DOES_NOT_EXIST)
+                }
                 Some(_) => {}
             },
             InviteType::Content => {

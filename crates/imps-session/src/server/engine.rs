@@ -192,6 +192,9 @@ pub struct EngineState {
     pub(crate) im: ImState,
     pub(crate) groups: GroupsState,
     pub(crate) common: CommonState,
+    /// Routing to other domains (remote.rs).
+    #[serde(default)]
+    pub(crate) remote: super::remote::RemoteState,
     pub(crate) next_id: u64,
 }
 
@@ -220,6 +223,9 @@ pub(crate) enum Answer {
     Response(Primitive),
     /// A `Polling-Request`: answered with the session's queued transactions.
     Poll,
+    /// Answered later, by another domain (see `remote.rs`): the response is queued for the
+    /// session as a response transaction.
+    Deferred,
 }
 
 impl From<Primitive> for Answer {
@@ -330,6 +336,10 @@ impl<S: Storage, R: Random> Engine<S, R> {
         let decoded = Message::decode_with(bytes, &opts)?;
         let (version, encoding) = (decoded.version, decoded.encoding);
         let reply = self.handle_message(now, decoded.message, version);
+        if reply.transactions.is_empty() {
+            // Every request was deferred and nothing waits: an empty body (see `remote.rs`).
+            return Ok(Reply { bytes: Vec::new(), content_type: encoding.content_type(version), version, encoding });
+        }
         let bytes = match reply.encode(version, encoding) {
             Ok(b) => b,
             // The reply holds something this version cannot carry: answer 500 instead.
@@ -345,11 +355,14 @@ impl<S: Storage, R: Random> Engine<S, R> {
         Ok(Reply { bytes, content_type: encoding.content_type(version), version, encoding })
     }
 
-    /// Handles one decoded request message of `version`, returning the reply message.
+    /// Handles one decoded request message of `version`, returning the reply message. A reply
+    /// without transactions means that every request was deferred to another domain and
+    /// nothing waits (an empty body; see `remote.rs`).
     pub fn handle_message(&mut self, now: Timestamp, msg: Message, version: Version) -> Message {
         self.expire(now);
         let mut replies = Vec::new();
         let mut poll = false;
+        let mut deferred = false;
         let mut first_id = None;
         let session_id = match msg.session.session_type {
             SessionType::Inband => msg.session.session_id.clone(),
@@ -362,9 +375,10 @@ impl<S: Storage, R: Random> Engine<S, R> {
             match t.mode {
                 TransactionMode::Request => {
                     let id = t.id.clone().unwrap_or_else(|| TransactionId::new(""));
-                    match self.dispatch(now, session_id.as_ref(), version, t.primitive) {
+                    match self.dispatch(now, session_id.as_ref(), version, &id, t.primitive) {
                         Answer::Response(p) => replies.push(Transaction::response(id, p)),
                         Answer::Poll => poll = true,
+                        Answer::Deferred => deferred = true,
                     }
                 }
                 TransactionMode::Response => {
@@ -379,6 +393,15 @@ impl<S: Storage, R: Random> Engine<S, R> {
         if session_ok && (poll || replies.is_empty()) {
             let sid = session_id.clone().expect("checked");
             replies.extend(self.drain_queue(now, &sid));
+        }
+        if replies.is_empty() && deferred {
+            let mut reply = Message::new(
+                SessionDescriptor::inband(session_id.clone().unwrap_or_default()),
+                Transaction::response("0", status(ResultCode::SUCCESSFUL)),
+            );
+            reply.transactions.clear();
+            self.flush();
+            return reply;
         }
         if replies.is_empty() {
             let code =
@@ -411,7 +434,14 @@ impl<S: Storage, R: Random> Engine<S, R> {
     }
 
     /// Routes one request transaction.
-    fn dispatch(&mut self, now: Timestamp, session: Option<&SessionId>, version: Version, p: Primitive) -> Answer {
+    fn dispatch(
+        &mut self,
+        now: Timestamp,
+        session: Option<&SessionId>,
+        version: Version,
+        tid: &TransactionId,
+        p: Primitive,
+    ) -> Answer {
         let name = p.elem().canonical_name();
         // Outside a session: login, provider information, version discovery.
         match p {
@@ -454,10 +484,14 @@ impl<S: Storage, R: Random> Engine<S, R> {
             }
         }
         let ctx = Ctx { now, session: sid.clone(), user: user.clone(), version };
-        let answer = self.route(&ctx, p);
+        // Requests about other domains leave here (remote.rs; inactive without a policy).
+        let answer = match self.remote_route(&ctx, tid, p) {
+            Ok(answer) => answer,
+            Err(p) => self.route(&ctx, p),
+        };
         let code = match &answer {
             Answer::Response(r) => result_code_of(r),
-            Answer::Poll => None,
+            Answer::Poll | Answer::Deferred => None,
         };
         self.log(Some(sid), Some(user), name, code);
         answer
@@ -472,7 +506,7 @@ impl<S: Storage, R: Random> Engine<S, R> {
         }
     }
 
-    fn route(&mut self, ctx: &Ctx, p: Primitive) -> Answer {
+    pub(crate) fn route(&mut self, ctx: &Ctx, p: Primitive) -> Answer {
         use Primitive as P;
         match p {
             P::PollingRequest(_) => {

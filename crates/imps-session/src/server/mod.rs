@@ -13,6 +13,7 @@ mod engine;
 mod group;
 mod im;
 mod presence;
+mod remote;
 mod storage;
 
 pub use common::CommonState;
@@ -21,4 +22,5 @@ pub use engine::{Engine, EngineState, Output, Reply, RequestError, RequestLog, S
 pub use group::{GroupRecord, GroupsState};
 pub use im::{ImState, StoredMessage};
 pub use presence::{PresenceState, UserRecord};
+pub use remote::{RemoteFeature, RemotePolicy, RemoteRequest, RemoteRequestId, RemoteState};
 pub use storage::{Account, Batch, MemoryStorage, Profile, Snapshot, Storage, StorageError};
