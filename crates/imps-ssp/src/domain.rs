@@ -637,7 +637,15 @@ impl<S: Storage, R: Random> Domain<S, R> {
         let deadline = now.add_millis(self.config.timers.transaction_timeout_ms);
         self.st.records.insert(
             (peer.clone(), tid.clone()),
-            TransactionRecord { peer: peer.clone(), origin, request: p.clone(), sent: now, deadline, user },
+            TransactionRecord {
+                peer: peer.clone(),
+                origin,
+                request: p.clone(),
+                sent: now,
+                deadline,
+                user,
+                retried: false,
+            },
         );
         let open = self.st.out_sessions.get(&peer).map(|o| o.state);
         match open {
@@ -910,6 +918,7 @@ impl<S: Storage, R: Random> Domain<S, R> {
                         sent: now,
                         deadline,
                         user: None,
+                        retried: false,
                     },
                 );
                 self.transmit_request(now, from, &tid);
@@ -1170,13 +1179,16 @@ impl<S: Storage, R: Random> Domain<S, R> {
                 };
                 self.event(e);
             }
-            _ if code_of(&p) == ResultCode::INVALID_SESSION && !matches!(rec.origin, Origin::Internal) => {
+            _ if code_of(&p) == ResultCode::INVALID_SESSION
+                && !rec.retried
+                && !matches!(rec.origin, Origin::Internal) =>
+            {
                 // The provider lost the session (expired): set up a new one and send again.
                 self.st.out_sessions.remove(from);
                 let key = (from.to_owned(), tid.to_owned());
                 self.start_setup(now, from);
                 self.st.out_sessions.get_mut(from).expect("started").queue.push_back(tid.to_owned());
-                self.st.records.insert(key, TransactionRecord { sent: now, ..rec });
+                self.st.records.insert(key, TransactionRecord { sent: now, retried: true, ..rec });
             }
             _ => self.finish(now, rec, &p),
         }

@@ -253,6 +253,9 @@ pub struct TransactionRecord {
     pub deadline: Timestamp,
     /// On whose behalf, if a user's.
     pub user: Option<UserId>,
+    /// Whether it was sent again after a 604 (it is sent again once).
+    #[serde(default)]
+    pub retried: bool,
 }
 
 /// The Transaction Table: upstream transactions mapped one-to-one to downstream ones.
