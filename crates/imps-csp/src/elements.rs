@@ -2,11 +2,14 @@
 
 use crate::codec::{csp_enum, csp_struct, Child, Codec, Sink, Source};
 use crate::ids::{ContactListId, Domain, GroupId, MessageId, SName, UserId};
+use crate::primitive::v13::SystemMessageList;
 use crate::schema::Elem;
 use crate::{Error, ResultCode};
 
 csp_struct! {
-    /// `Result (Code, Description?, DetailedResult*)`: the outcome of a request.
+    /// `Result (Code, Description?, DetailedResult*)`: the outcome of a request. 1.3 adds
+    /// `SystemMessageList?` and `TryAgainTimeout?` (spec notes appendix A; 1.3; inferred from the
+    /// Baraza union model, optionality assumed).
     pub struct CspResult {
         /// The status code.
         pub code: ResultCode = Code,
@@ -14,18 +17,24 @@ csp_struct! {
         pub description: Option<String> = Description,
         /// Per-entity details (for 201 and 900).
         pub detailed_results: Vec<DetailedResult> = DetailedResult,
+        /// System messages for the user (e.g. terms to accept before a login succeeds). 1.3;
+        /// inferred from the Baraza union model.
+        pub system_message_list: Option<SystemMessageList> = SystemMessageList [V1_3],
+        /// Seconds to wait before retrying (an integer, spec notes 6.2). 1.3; inferred from the
+        /// Baraza union model.
+        pub try_again_timeout: Option<u32> = TryAgainTimeout [V1_3],
     }
 }
 
 impl CspResult {
     /// A result with just a code.
     pub fn new(code: ResultCode) -> Self {
-        CspResult { code, description: None, detailed_results: Vec::new() }
+        CspResult { code, ..Default::default() }
     }
 
     /// A result with a code and its standard description.
     pub fn described(code: ResultCode) -> Self {
-        CspResult { code, description: code.description().map(str::to_owned), detailed_results: Vec::new() }
+        CspResult { code, description: code.description().map(str::to_owned), ..Default::default() }
     }
 }
 
@@ -70,10 +79,18 @@ impl ClientId {
 }
 
 csp_struct! {
-    /// `User (UserID, ClientID?)`.
+    /// `User (UserID, ClientID?)`; 1.3 adds `FriendlyName?` and `ApplicationID?` (1.3; inferred
+    /// from the Baraza union model, where `User` is `(UserID, FriendlyName, (ApplicationID |
+    /// ClientID))`: appendix A shows `(UserID, FriendlyName)`, the choice comes from
+    /// `cspmessages.def`). The choice is kept flat: set `application_id` or `client_id`.
     pub struct User {
         /// The user.
         pub user_id: UserId = UserID,
+        /// The user's display name. 1.3; inferred from the Baraza union model.
+        pub friendly_name: Option<String> = FriendlyName [V1_3],
+        /// The client application (instead of `client_id`). 1.3; inferred from the Baraza union
+        /// model.
+        pub application_id: Option<String> = ApplicationID [V1_3],
         /// One of the user's clients.
         pub client_id: Option<ClientId> = ClientID,
     }
@@ -82,7 +99,7 @@ csp_struct! {
 impl User {
     /// A user without client id.
     pub fn new(user_id: impl Into<UserId>) -> Self {
-        User { user_id: user_id.into(), client_id: None }
+        User { user_id: user_id.into(), ..Default::default() }
     }
 }
 
@@ -285,5 +302,95 @@ csp_struct! {
         pub content_encoding: ContentEncoding = ContentEncoding,
         /// The data.
         pub content_data: String = ContentData,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::primitive::access::Status;
+    use crate::primitive::presence::{GetPresenceRequest, PresenceTargets};
+    use crate::primitive::v13::SystemMessage;
+    use crate::testutil::{assert_not_in_version, decode_xml, round_trip};
+    use crate::{Primitive, Version};
+    use Version::{V1_1, V1_2, V1_3};
+
+    #[test]
+    fn result_1_3_additions() {
+        let p = decode_xml(
+            V1_3,
+            "<Status><Result><Code>503</Code><Description>Busy</Description>\
+             <SystemMessageList><SystemMessage><SystemMessageID>sm-1</SystemMessageID>\
+             <SystemMessageText>Maintenance until 02:00</SystemMessageText></SystemMessage></SystemMessageList>\
+             <TryAgainTimeout>600</TryAgainTimeout></Result></Status>",
+        )
+        .unwrap();
+        let result = CspResult {
+            description: Some("Busy".into()),
+            system_message_list: Some(SystemMessageList {
+                messages: vec![SystemMessage::new("sm-1", "Maintenance until 02:00")],
+            }),
+            try_again_timeout: Some(600),
+            ..CspResult::new(ResultCode(503))
+        };
+        assert_eq!(p, Primitive::Status(Status::new(result.clone())));
+        round_trip(Status::new(result.clone()), &[V1_3]);
+        let timeout_only = CspResult { try_again_timeout: Some(5), ..CspResult::new(ResultCode(503)) };
+        round_trip(Status::new(timeout_only.clone()), &[V1_3]);
+        for v in [V1_1, V1_2] {
+            assert_not_in_version(Status::new(result.clone()), v, "SystemMessageList");
+            assert_not_in_version(Status::new(timeout_only.clone()), v, "TryAgainTimeout");
+        }
+        // TryAgainTimeout is an integer (spec notes 6.2).
+        let e = decode_xml(
+            V1_3,
+            "<Status><Result><Code>503</Code><TryAgainTimeout>soon</TryAgainTimeout></Result></Status>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::InvalidValue {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/Status/Result/TryAgainTimeout".into(),
+                value: "soon".into(),
+                expected: "an integer"
+            }
+        );
+    }
+
+    /// A `GetPresence-Request` for these users.
+    fn get_presence(users: Vec<User>) -> GetPresenceRequest {
+        GetPresenceRequest { targets: PresenceTargets::Users(users), presence_sub_list: None }
+    }
+
+    #[test]
+    fn user_1_3_additions() {
+        let p = decode_xml(
+            V1_3,
+            "<GetPresence-Request><User><UserID>wv:bob@x</UserID><FriendlyName>Bobby</FriendlyName>\
+             <ApplicationID>com.example.chess</ApplicationID></User>\
+             <User><UserID>wv:eve@x</UserID><FriendlyName>Eve</FriendlyName><ClientID><URL>http://c/2</URL></ClientID></User>\
+             </GetPresence-Request>",
+        )
+        .unwrap();
+        let bob = User {
+            friendly_name: Some("Bobby".into()),
+            application_id: Some("com.example.chess".into()),
+            ..User::new("wv:bob@x")
+        };
+        let eve = User {
+            friendly_name: Some("Eve".into()),
+            client_id: Some(ClientId::url("http://c/2")),
+            ..User::new("wv:eve@x")
+        };
+        let want = get_presence(vec![bob, eve.clone()]);
+        assert_eq!(p, Primitive::GetPresenceRequest(want.clone()));
+        round_trip(want, &[V1_3]);
+        let app = User { application_id: Some("a".into()), ..User::new("wv:bob@x") };
+        for v in [V1_1, V1_2] {
+            assert_not_in_version(get_presence(vec![eve.clone()]), v, "FriendlyName");
+            assert_not_in_version(get_presence(vec![app.clone()]), v, "ApplicationID");
+        }
+        // A user without the 1.3 fields is the same in every version.
+        round_trip(get_presence(vec![User::new("wv:bob@x")]), &Version::ALL);
     }
 }

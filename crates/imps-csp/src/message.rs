@@ -9,6 +9,7 @@ use crate::codec::wbxml::{WbxmlSink, WbxmlSource};
 use crate::codec::xml::{XmlSink, XmlSource};
 use crate::codec::{csp_enum, csp_struct, encode_element, Child, Codec, Field, Sink, Source};
 use crate::ids::{SessionId, TransactionId};
+use crate::primitive::v13::SegmentInfo;
 use crate::raw::RawNode;
 use crate::schema::Elem;
 use crate::{Error, Primitive, Version};
@@ -52,11 +53,13 @@ impl SessionDescriptor {
 }
 
 csp_struct! {
-    /// `TransactionDescriptor (TransactionMode, TransactionID?, Poll?)` as on the wire; `Poll`
-    /// lives here in 1.1 only.
+    /// `TransactionDescriptor (TransactionMode, TransactionID?, SegmentInfo?, Poll?)` as on the
+    /// wire; `Poll` lives here in 1.1 only, `SegmentInfo` is 1.3 (inferred from the Baraza union
+    /// model `(TransactionMode, TransactionID, SegmentInfo, Poll)`, spec notes 9 and appendix A).
     pub struct TransactionDescriptor {
         pub mode: TransactionMode = TransactionMode,
         pub id: Option<TransactionId> = TransactionID,
+        pub segment_info: Option<SegmentInfo> = SegmentInfo [V1_3],
         pub poll: Option<bool> = Poll [V1_1],
     }
 }
@@ -103,7 +106,6 @@ impl Codec for ExtBlock {
 /// One transaction: a request or response carrying exactly one primitive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub struct Transaction {
     /// Request or response.
@@ -114,6 +116,26 @@ pub struct Transaction {
     pub primitive: Primitive,
     /// `ExtBlock`s (1.2+).
     pub ext_blocks: Vec<ExtBlock>,
+    /// `SegmentInfo` of the `TransactionDescriptor` (1.3): this transaction is one segment of a
+    /// segmented one (fetch the others with `GetSegment-Request`). 1.3; inferred from the
+    /// Baraza union model.
+    pub segment_info: Option<SegmentInfo>,
+}
+
+/// Like the derive, except that the 1.3-only `SegmentInfo`, which every transaction can carry,
+/// comes one time in sixteen: at one time in two it would make most arbitrary messages
+/// unencodable in 1.1 and 1.2.
+#[cfg(any(test, feature = "arbitrary"))]
+impl<'a> arbitrary::Arbitrary<'a> for Transaction {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(Transaction {
+            mode: u.arbitrary()?,
+            id: u.arbitrary()?,
+            primitive: u.arbitrary()?,
+            ext_blocks: u.arbitrary()?,
+            segment_info: if u.ratio(1u8, 16)? { Some(u.arbitrary()?) } else { None },
+        })
+    }
 }
 
 impl Transaction {
@@ -124,6 +146,7 @@ impl Transaction {
             id: Some(id.into()),
             primitive: primitive.into(),
             ext_blocks: Vec::new(),
+            segment_info: None,
         }
     }
 
@@ -134,7 +157,14 @@ impl Transaction {
             id: Some(id.into()),
             primitive: primitive.into(),
             ext_blocks: Vec::new(),
+            segment_info: None,
         }
+    }
+
+    /// Sets `SegmentInfo` (1.3; refused with [`Error::NotInVersion`] by 1.1 and 1.2 encoders).
+    pub fn with_segment_info(mut self, segment_info: SegmentInfo) -> Self {
+        self.segment_info = Some(segment_info);
+        self
     }
 }
 
@@ -330,6 +360,7 @@ impl Message {
             let descriptor = TransactionDescriptor {
                 mode: t.mode,
                 id: t.id.clone(),
+                segment_info: t.segment_info.clone(),
                 poll: if v == Version::V1_1 { self.poll } else { None },
             };
             encode_element(w, Elem::TransactionDescriptor, &descriptor)?;
@@ -410,7 +441,7 @@ fn decode_transaction<'a, S: Source<'a>>(src: &mut S) -> Result<(Transaction, Op
     }
     let d = descriptor.ok_or_else(|| missing(src, Elem::TransactionDescriptor))?;
     let primitive = primitive.ok_or_else(|| missing(src, Elem::TransactionContent))?;
-    Ok((Transaction { mode: d.mode, id: d.id, primitive, ext_blocks }, d.poll))
+    Ok((Transaction { mode: d.mode, id: d.id, primitive, ext_blocks, segment_info: d.segment_info }, d.poll))
 }
 
 fn decode_content<'a, S: Source<'a>>(src: &mut S) -> Result<Primitive, Error> {
@@ -432,5 +463,62 @@ fn decode_content<'a, S: Source<'a>>(src: &mut S) -> Result<Primitive, Error> {
     match src.next_child()? {
         None => Ok(primitive),
         Some(extra) => Err(src.unexpected(&extra)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::primitive::access::PollingRequest;
+    use crate::primitive::v13::{SegmentId, SegmentInfo};
+
+    fn segmented() -> Transaction {
+        Transaction::response("t-7", crate::primitive::access::Status::ok())
+            .with_segment_info(SegmentInfo { segment_count: 3, segment_id: Some(SegmentId::new("t-7", 1)) })
+    }
+
+    fn message_of(t: Transaction) -> Message {
+        Message::new(SessionDescriptor::inband("s1".into()), t)
+    }
+
+    #[test]
+    fn segment_info_in_the_1_3_transaction_descriptor() {
+        let xml = "<WV-CSP-Message xmlns=\"http://www.openmobilealliance.org/DTD/IMPS-CSP1.3\"><Session>\
+            <SessionDescriptor><SessionType>Inband</SessionType><SessionID>s1</SessionID></SessionDescriptor>\
+            <Transaction><TransactionDescriptor><TransactionMode>Response</TransactionMode>\
+            <TransactionID>t-7</TransactionID><SegmentInfo><SegmentCount>3</SegmentCount>\
+            <SegmentID><TransactionID>t-7</TransactionID><SegmentReference>1</SegmentReference></SegmentID>\
+            </SegmentInfo></TransactionDescriptor>\
+            <TransactionContent xmlns=\"http://www.openmobilealliance.org/DTD/IMPS-TRC1.3\">\
+            <Status><Result><Code>200</Code></Result></Status></TransactionContent></Transaction></Session></WV-CSP-Message>";
+        let d = Message::decode(xml.as_bytes()).unwrap();
+        assert_eq!(d.version, Version::V1_3);
+        assert_eq!(d.message, message_of(segmented()));
+        for enc in [Encoding::Xml, Encoding::Wbxml] {
+            let m = message_of(segmented());
+            let bytes = m.encode(Version::V1_3, enc).unwrap();
+            assert_eq!(Message::decode(&bytes).unwrap().message, m, "{enc:?}");
+        }
+    }
+
+    #[test]
+    fn segment_info_is_1_3_only() {
+        let m = message_of(segmented());
+        for v in [Version::V1_1, Version::V1_2] {
+            for enc in [Encoding::Xml, Encoding::Wbxml] {
+                assert_eq!(
+                    m.encode(v, enc).unwrap_err(),
+                    Error::NotInVersion { element: "SegmentInfo", version: v },
+                    "{v} {enc:?}"
+                );
+            }
+        }
+        // Without it, nothing changes (1.1 keeps Poll in the descriptor).
+        let mut plain = message_of(Transaction::request("t1", PollingRequest {}));
+        plain.poll = Some(true);
+        for v in Version::ALL {
+            let bytes = plain.to_xml(v).unwrap();
+            assert_eq!(Message::decode(&bytes).unwrap().message, plain, "{v}");
+        }
     }
 }

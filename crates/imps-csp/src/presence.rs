@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::codec::{csp_enum, csp_open_enum, csp_struct, Child, Codec, Sink, Source};
+use crate::primitive::access::AcceptedContentType;
 use crate::raw::RawElement;
 use crate::schema::Elem;
 use crate::Error;
@@ -90,10 +91,14 @@ csp_enum! {
 
 csp_struct! {
     /// `ClientInfo (Qualifier?, ClientType?, DevManufacturer?, ClientProducer?, Model?,
-    /// ClientVersion?, Language?)`.
+    /// ClientVersion?, Language?)`. 1.3 adds `ClientContentLimit?` after `Qualifier` and
+    /// `ClientIMPriority?`, `ApplicationID?` at the end (spec notes 4 and appendix A; 1.3;
+    /// inferred from the Baraza union model, which also lists a `ClientID`, left out here).
     pub struct ClientInfo {
         /// Whether the value is valid.
         pub qualifier: Option<bool> = Qualifier,
+        /// What content the client accepts. 1.3; inferred from the Baraza union model.
+        pub client_content_limit: Option<ClientContentLimit> = ClientContentLimit [V1_3],
         /// Kind of device.
         pub client_type: Option<ClientType> = ClientType,
         /// Device manufacturer.
@@ -106,6 +111,34 @@ csp_struct! {
         pub client_version: Option<String> = ClientVersion,
         /// Client language.
         pub language: Option<String> = Language,
+        /// The client's priority for instant messages among the user's clients (text: not in
+        /// the 1.3 integer list of spec notes 6.2). 1.3; inferred from the Baraza union model.
+        pub client_im_priority: Option<String> = ClientIMPriority [V1_3],
+        /// The client application. 1.3; inferred from the Baraza union model.
+        pub application_id: Option<String> = ApplicationID [V1_3],
+    }
+}
+
+csp_struct! {
+    /// `ClientContentLimit (AcceptedContentType*, AnyContent?, AcceptedTextContentLength?,
+    /// AcceptedTransferEncoding*, MaxPullLength?, MaxPushLength?, PlainTextCharset*)` (1.3): the
+    /// content a client accepts, published in its `ClientInfo`. 1.3; inferred from the Baraza
+    /// union model (order as there, all optional; spec notes 4 names the 1.3 tokens).
+    pub struct ClientContentLimit {
+        /// Accepted MIME types (with their limits).
+        pub accepted_content_types: Vec<AcceptedContentType> = AcceptedContentType,
+        /// Any content type is accepted.
+        pub any_content: Option<bool> = AnyContent,
+        /// Largest text content accepted, in bytes (an integer).
+        pub accepted_text_content_length: Option<u32> = AcceptedTextContentLength,
+        /// Accepted transfer encodings (e.g. `BASE64`).
+        pub accepted_transfer_encodings: Vec<String> = AcceptedTransferEncoding,
+        /// Largest content by pull delivery (text: not in the 1.3 integer list).
+        pub max_pull_length: Option<String> = MaxPullLength,
+        /// Largest content by push delivery (text: not in the 1.3 integer list).
+        pub max_push_length: Option<String> = MaxPushLength,
+        /// Character sets of plain text (IANA MIBenum integers).
+        pub plain_text_charsets: Vec<u32> = PlainTextCharset,
     }
 }
 
@@ -700,5 +733,86 @@ impl PresenceSubList {
         let changed = self.online_status != v;
         self.online_status = v;
         changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::primitive::presence::UpdatePresenceRequest;
+    use crate::testutil::{assert_not_in_version, decode_xml, round_trip};
+    use crate::{Primitive, Version};
+    use Version::{V1_1, V1_2, V1_3};
+
+    fn update(client_info: ClientInfo) -> UpdatePresenceRequest {
+        UpdatePresenceRequest::new(PresenceSubList { client_info: Some(client_info), ..Default::default() })
+    }
+
+    #[test]
+    fn client_info_1_3_additions() {
+        let p = decode_xml(
+            V1_3,
+            "<UpdatePresence-Request><PresenceSubList xmlns=\"http://www.openmobilealliance.org/DTD/IMPS-PA1.3\">\
+             <ClientInfo><Qualifier>T</Qualifier><ClientContentLimit>\
+             <AcceptedContentType><ContentType>image/png</ContentType><AcceptedRichContentLength>50000</AcceptedRichContentLength></AcceptedContentType>\
+             <AcceptedContentType>text/plain</AcceptedContentType><AnyContent>F</AnyContent>\
+             <AcceptedTextContentLength>2048</AcceptedTextContentLength><AcceptedTransferEncoding>BASE64</AcceptedTransferEncoding>\
+             <MaxPullLength>65536</MaxPullLength><MaxPushLength>4096</MaxPushLength><PlainTextCharset>106</PlainTextCharset>\
+             </ClientContentLimit><ClientType>MOBILE_PHONE</ClientType><Model>N95</Model>\
+             <ClientIMPriority>1</ClientIMPriority><ApplicationID>com.example.im</ApplicationID></ClientInfo>\
+             </PresenceSubList></UpdatePresence-Request>",
+        )
+        .unwrap();
+        let limit = ClientContentLimit {
+            accepted_content_types: vec![
+                AcceptedContentType {
+                    accepted_rich_content_length: Some(50_000),
+                    ..AcceptedContentType::new("image/png")
+                },
+                AcceptedContentType::new("text/plain"),
+            ],
+            any_content: Some(false),
+            accepted_text_content_length: Some(2048),
+            accepted_transfer_encodings: vec!["BASE64".into()],
+            max_pull_length: Some("65536".into()),
+            max_push_length: Some("4096".into()),
+            plain_text_charsets: vec![106],
+        };
+        let info = ClientInfo {
+            qualifier: Some(true),
+            client_content_limit: Some(limit),
+            client_type: Some(ClientType::MobilePhone),
+            model: Some("N95".into()),
+            client_im_priority: Some("1".into()),
+            application_id: Some("com.example.im".into()),
+            ..Default::default()
+        };
+        assert_eq!(p, Primitive::UpdatePresenceRequest(update(info.clone())));
+        round_trip(update(info), &[V1_3]);
+        for v in [V1_1, V1_2] {
+            let limited =
+                ClientInfo { client_content_limit: Some(ClientContentLimit::default()), ..Default::default() };
+            assert_not_in_version(update(limited), v, "ClientContentLimit");
+            let prio = ClientInfo { client_im_priority: Some("2".into()), ..Default::default() };
+            assert_not_in_version(update(prio), v, "ClientIMPriority");
+            let app = ClientInfo { application_id: Some("a".into()), ..Default::default() };
+            assert_not_in_version(update(app), v, "ApplicationID");
+        }
+        round_trip(update(ClientInfo { model: Some("N95".into()), ..Default::default() }), &Version::ALL);
+        // PlainTextCharset is an integer (spec notes 6.2).
+        let e = decode_xml(
+            V1_3,
+            "<UpdatePresence-Request><PresenceSubList><ClientInfo><ClientContentLimit>\
+             <PlainTextCharset>utf-8</PlainTextCharset></ClientContentLimit></ClientInfo></PresenceSubList></UpdatePresence-Request>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::InvalidValue {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/UpdatePresence-Request/PresenceSubList/ClientInfo/ClientContentLimit/PlainTextCharset".into(),
+                value: "utf-8".into(),
+                expected: "an integer"
+            }
+        );
     }
 }

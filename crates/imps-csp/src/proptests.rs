@@ -32,7 +32,7 @@ use proptest::test_runner::{Config, TestRng, TestRunner};
 
 use crate::ids::TransactionId;
 use crate::schema::Elem;
-use crate::{Encoding, Error, Message, Primitive, Transaction, Version};
+use crate::{Encoding, Error, Message, Primitive, SessionDescriptor, Transaction, Version};
 
 // ---------------------------------------------------------------------------------------------
 // Generation
@@ -280,6 +280,14 @@ fn every_primitive_round_trips_in_every_version_that_has_it() {
         let config = Config { cases: per_primitive, failure_persistence: None, ..Config::default() };
         let mut runner = TestRunner::new_with_rng(config, TestRng::deterministic_rng(Default::default()));
         run(&mut runner, messages_of(i), &stats);
+        // And its least value (every optional field left out): a primitive with many fields an
+        // older version lacks (1.1's Login-Request beside the 1.3 negotiation fields) seldom
+        // encodes there when generated at random.
+        let least = primitive_from(i, &[]).expect("arbitrary builds a value from no bytes");
+        let m = Message::new(SessionDescriptor::outband(), Transaction::request("t0", least));
+        if let Err(e) = check(&m, &stats) {
+            panic!("{e}\n{m:?}");
+        }
     }
     let stats = stats.into_inner();
     let mut missing = Vec::new();

@@ -7,6 +7,7 @@
 //! [`Source`] and [`Sink`] abstractions that the two encodings implement.
 
 pub(crate) mod lookup;
+mod path;
 pub(crate) mod value;
 pub(crate) mod wbxml;
 pub(crate) mod xml;
@@ -36,6 +37,17 @@ pub(crate) enum Leaf<'a> {
     Opaque(Cow<'a, [u8]>),
 }
 
+/// The content of an element that may hold either a value or child elements (see
+/// [`Source::leaf_or_child`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Content<'a> {
+    /// A value: the whole content, through the element's end (as from [`Source::leaf`]).
+    Leaf(Leaf<'a>),
+    /// Child elements: the first one has started (as from [`Source::next_child`]); continue
+    /// with [`Resumed`] or `next_child`.
+    Child(Child<'a>),
+}
+
 /// A decoding position in an XML or WBXML document, seen as a tree of [`Elem`]s.
 ///
 /// Protocol: after [`next_child`](Self::next_child) returns `Some`, the child's start has been
@@ -52,6 +64,14 @@ pub(crate) trait Source<'a> {
 
     /// The whole content of the current element as a leaf value, through its end.
     fn leaf(&mut self) -> Result<Leaf<'a>, Error>;
+
+    /// The content of the current element when it may be either a value or child elements (an
+    /// element that is text in one version and structured in another, e.g. 1.3's
+    /// `AcceptedContentType`): [`Content::Leaf`] with the whole content through the end (an
+    /// empty element is empty text), or [`Content::Child`] with the first child started.
+    /// Whitespace before a first child is layout; other text or `OPAQUE` data mixed with
+    /// elements is [`Error::UnexpectedContent`].
+    fn leaf_or_child(&mut self) -> Result<Content<'a>, Error>;
 
     /// The whole content of the current element as raw nodes, through its end.
     fn raw_content(&mut self) -> Result<Vec<RawNode>, Error>;
@@ -82,6 +102,45 @@ pub(crate) trait Source<'a> {
     fn invalid(&self, value: &str, expected: &'static str) -> Error {
         let value: String = value.chars().take(64).collect();
         Error::InvalidValue { path: self.path(), value, expected }
+    }
+}
+
+/// A source whose first child has already been started (after [`Source::leaf_or_child`]
+/// returned [`Content::Child`]): `next_child` returns that child first, then continues. Lets a
+/// container's ordinary decoder (e.g. a `csp_struct!`) read such content.
+pub(crate) struct Resumed<'s, 'a, S: Source<'a>> {
+    src: &'s mut S,
+    first: Option<Child<'a>>,
+}
+
+impl<'s, 'a, S: Source<'a>> Resumed<'s, 'a, S> {
+    /// `src`, positioned just after the start of `first`.
+    pub(crate) fn new(src: &'s mut S, first: Child<'a>) -> Self {
+        Resumed { src, first: Some(first) }
+    }
+}
+
+impl<'a, S: Source<'a>> Source<'a> for Resumed<'_, 'a, S> {
+    fn version(&self) -> Version {
+        self.src.version()
+    }
+    fn next_child(&mut self) -> Result<Option<Child<'a>>, Error> {
+        match self.first.take() {
+            Some(c) => Ok(Some(c)),
+            None => self.src.next_child(),
+        }
+    }
+    fn leaf(&mut self) -> Result<Leaf<'a>, Error> {
+        self.src.leaf()
+    }
+    fn leaf_or_child(&mut self) -> Result<Content<'a>, Error> {
+        self.src.leaf_or_child()
+    }
+    fn raw_content(&mut self) -> Result<Vec<RawNode>, Error> {
+        self.src.raw_content()
+    }
+    fn path(&self) -> String {
+        self.src.path()
     }
 }
 

@@ -9,7 +9,8 @@ use imps_wbxml::{
     AttrStart, AttrValue, Event, Extension, PublicId, Reader, StringTableMode, Tag, Writer, WriterHeader,
 };
 
-use super::{Child, Leaf, Sink, Source};
+use super::path::{ElementPath, Seg};
+use super::{Child, Content, Leaf, Sink, Source};
 use crate::raw::{RawElement, RawNode};
 use crate::schema::{self, Elem};
 use crate::{DateTime, DecodeOptions, Error, Version};
@@ -32,17 +33,10 @@ fn version_from_xmlns(token: u8, suffix: &str) -> Option<Version> {
     })
 }
 
-enum Seg {
-    Known(Elem),
-    Unknown(String),
-}
-
 pub(crate) struct WbxmlSource<'a> {
-    /// The element most recently ended, while no other has started since.
-    last_closed: Option<Seg>,
     reader: Reader<'a>,
     version: Version,
-    stack: Vec<Seg>,
+    path: ElementPath,
 }
 
 impl<'a> WbxmlSource<'a> {
@@ -108,7 +102,7 @@ impl<'a> WbxmlSource<'a> {
                             })
                         }
                     };
-                    return Ok(WbxmlSource { reader, version, stack: root_stack(), last_closed: None });
+                    return Ok(WbxmlSource { reader, version, path: ElementPath::root() });
                 }
                 Some(other) => return Err(Error::WrongRoot { found: format!("{other:?}") }),
                 None => return Err(Error::WrongRoot { found: "nothing (empty body)".into() }),
@@ -243,15 +237,7 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
     fn next_child(&mut self) -> Result<Option<Child<'a>>, Error> {
         loop {
             match self.reader.next()?.ok_or_else(|| self.eof())? {
-                Event::Start { tag, has_attributes, .. } => {
-                    let (child, seg) = self.resolve(&tag);
-                    self.stack.push(seg);
-                    self.last_closed = None;
-                    if has_attributes {
-                        self.read_attributes()?;
-                    }
-                    return Ok(Some(child));
-                }
+                Event::Start { tag, has_attributes, .. } => return self.start_child(&tag, has_attributes).map(Some),
                 Event::End => {
                     self.pop();
                     return Ok(None);
@@ -269,55 +255,14 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
     }
 
     fn leaf(&mut self) -> Result<Leaf<'a>, Error> {
-        let mut text: Option<Cow<'a, str>> = None;
-        let mut opaque: Option<Cow<'a, [u8]>> = None;
-        loop {
-            let ev = self.reader.next()?.ok_or_else(|| self.eof())?;
-            match ev {
-                Event::Text(t) => append(&mut text, t),
-                Event::Extension(ext) => {
-                    let v = self.ext_text(&ext)?;
-                    append(&mut text, Cow::Borrowed(v));
-                }
-                Event::Entity(cp) => {
-                    let c = self.entity(cp)?;
-                    append(&mut text, Cow::Owned(c.to_string()));
-                }
-                Event::Opaque(b) => {
-                    if opaque.is_some() {
-                        return Err(Error::UnexpectedContent {
-                            path: self.open_path(),
-                            found: "a second OPAQUE block".into(),
-                        });
-                    }
-                    opaque = Some(b);
-                }
-                Event::End => {
-                    self.pop();
-                    return match (text, opaque) {
-                        (None, Some(b)) => Ok(Leaf::Opaque(b)),
-                        (t, None) => Ok(Leaf::Text(t.unwrap_or(Cow::Borrowed("")))),
-                        (Some(_), Some(_)) => Err(Error::UnexpectedContent {
-                            path: self.open_path(),
-                            found: "OPAQUE mixed with text".into(),
-                        }),
-                    };
-                }
-                Event::Pi => skip_attribute_events(&mut self.reader)?,
-                Event::Start { tag, .. } => {
-                    return Err(Error::UnexpectedContent {
-                        path: self.open_path(),
-                        found: format!("element {} where a value belongs", self.tag_name(&tag)),
-                    })
-                }
-                other => {
-                    return Err(Error::UnexpectedContent {
-                        path: self.open_path(),
-                        found: format!("{other:?}").chars().take(64).collect(),
-                    })
-                }
-            }
+        match self.value(false)? {
+            Content::Leaf(l) => Ok(l),
+            Content::Child(_) => unreachable!("value(false) refuses child elements"),
         }
+    }
+
+    fn leaf_or_child(&mut self) -> Result<Content<'a>, Error> {
+        self.value(true)
     }
 
     fn raw_content(&mut self) -> Result<Vec<RawNode>, Error> {
@@ -351,8 +296,7 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                     flush(&mut text, &mut nodes);
                     let name = self.tag_name(&tag);
                     let (_, seg) = self.resolve(&tag);
-                    self.stack.push(seg);
-                    self.last_closed = None;
+                    self.path.push(seg);
                     let attributes = if has_attributes { self.read_attributes()? } else { Vec::new() };
                     let children = self.raw_content()?;
                     nodes.push(RawNode::Element(RawElement { name, attributes, children }));
@@ -375,32 +319,94 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
     }
 
     fn path(&self) -> String {
-        let mut p = self.open_path();
-        if let Some(seg) = &self.last_closed {
-            p.push('/');
-            p.push_str(&seg_name(seg, self.version));
-        }
-        p
+        self.path.current(self.version)
     }
 }
 
 impl<'a> WbxmlSource<'a> {
+    /// Starts child element `tag`, reading (and dropping) its attributes.
+    fn start_child(&mut self, tag: &Tag<'a>, has_attributes: bool) -> Result<Child<'a>, Error> {
+        let (child, seg) = self.resolve(tag);
+        self.path.push(seg);
+        if has_attributes {
+            self.read_attributes()?;
+        }
+        Ok(child)
+    }
+
+    /// The content of the current element as a value, through its end; with `children`, a
+    /// first child element (after whitespace only) is started and returned instead.
+    fn value(&mut self, children: bool) -> Result<Content<'a>, Error> {
+        let mut text: Option<Cow<'a, str>> = None;
+        let mut opaque: Option<Cow<'a, [u8]>> = None;
+        loop {
+            let ev = self.reader.next()?.ok_or_else(|| self.eof())?;
+            match ev {
+                Event::Text(t) => append(&mut text, t),
+                Event::Extension(ext) => {
+                    let v = self.ext_text(&ext)?;
+                    append(&mut text, Cow::Borrowed(v));
+                }
+                Event::Entity(cp) => {
+                    let c = self.entity(cp)?;
+                    append(&mut text, Cow::Owned(c.to_string()));
+                }
+                Event::Opaque(b) => {
+                    if opaque.is_some() {
+                        return Err(Error::UnexpectedContent {
+                            path: self.open_path(),
+                            found: "a second OPAQUE block".into(),
+                        });
+                    }
+                    opaque = Some(b);
+                }
+                Event::End => {
+                    self.pop();
+                    return match (text, opaque) {
+                        (None, Some(b)) => Ok(Content::Leaf(Leaf::Opaque(b))),
+                        (t, None) => Ok(Content::Leaf(Leaf::Text(t.unwrap_or(Cow::Borrowed(""))))),
+                        (Some(_), Some(_)) => Err(Error::UnexpectedContent {
+                            path: self.open_path(),
+                            found: "OPAQUE mixed with text".into(),
+                        }),
+                    };
+                }
+                Event::Pi => skip_attribute_events(&mut self.reader)?,
+                Event::Start { tag, .. } if !children => {
+                    return Err(Error::UnexpectedContent {
+                        path: self.open_path(),
+                        found: format!("element {} where a value belongs", self.tag_name(&tag)),
+                    })
+                }
+                Event::Start { tag, has_attributes, .. } => {
+                    let value =
+                        opaque.is_some() || text.as_deref().is_some_and(|t| !t.chars().all(char::is_whitespace));
+                    if value {
+                        return Err(Error::UnexpectedContent {
+                            path: self.open_path(),
+                            found: format!("a value mixed with element {}", self.tag_name(&tag)),
+                        });
+                    }
+                    return self.start_child(&tag, has_attributes).map(Content::Child);
+                }
+                other => {
+                    return Err(Error::UnexpectedContent {
+                        path: self.open_path(),
+                        found: format!("{other:?}").chars().take(64).collect(),
+                    })
+                }
+            }
+        }
+    }
+
     /// Ends the innermost open element; errors raised next name it.
     fn pop(&mut self) {
-        self.last_closed = self.stack.pop();
+        self.path.pop();
     }
 
     /// The path of the open elements (for errors raised inside an element).
     fn open_path(&self) -> String {
-        let mut p = String::new();
-        for s in &self.stack {
-            p.push('/');
-            match s {
-                Seg::Known(e) => p.push_str(e.name(self.version)),
-                Seg::Unknown(n) => p.push_str(n),
-            }
-        }
-        p
+        self.path.open(self.version)
     }
 }
 
@@ -515,19 +521,4 @@ impl Sink for WbxmlSink {
     fn end(&mut self) -> Result<(), Error> {
         self.w.end().map_err(wb)
     }
-}
-
-fn seg_name(seg: &Seg, version: Version) -> String {
-    match seg {
-        Seg::Known(e) => e.name(version).to_owned(),
-        Seg::Unknown(n) => n.clone(),
-    }
-}
-
-/// The element stack, holding the root; sized for CSP's usual nesting (about 12) so that it does
-/// not grow while decoding.
-fn root_stack() -> Vec<Seg> {
-    let mut stack = Vec::with_capacity(16);
-    stack.push(Seg::Known(Elem::WVCSPMessage));
-    stack
 }

@@ -10,7 +10,8 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::{Child, Leaf, Sink, Source};
+use super::path::{ElementPath, Seg};
+use super::{Child, Content, Leaf, Sink, Source};
 use crate::raw::{RawElement, RawNode};
 use crate::schema::Elem;
 use crate::{DateTime, DecodeOptions, Error, Version};
@@ -48,25 +49,10 @@ enum Pending {
     EmptyEnd,
 }
 
-/// One step of the element path.
-enum Seg {
-    Known(Elem),
-    Unknown(String),
-}
-
-fn seg(name: &str) -> Seg {
-    match super::lookup::elem_from_name(name) {
-        Some(e) => Seg::Known(e),
-        None => Seg::Unknown(name.to_owned()),
-    }
-}
-
 pub(crate) struct XmlSource<'a> {
-    /// The element most recently ended, while no other has started since.
-    last_closed: Option<Seg>,
     reader: Reader<&'a [u8]>,
     version: Version,
-    stack: Vec<Seg>,
+    path: ElementPath,
     pending: Pending,
     max_depth: usize,
 }
@@ -125,8 +111,7 @@ impl<'a> XmlSource<'a> {
                     return Ok(XmlSource {
                         reader,
                         version,
-                        stack: root_stack(),
-                        last_closed: None,
+                        path: ElementPath::root(),
                         pending: if empty { Pending::EmptyEnd } else { Pending::None },
                         max_depth: opts.max_depth,
                     });
@@ -181,9 +166,7 @@ impl<'a> XmlSource<'a> {
     }
 
     fn push(&mut self, seg: Seg, empty: bool) -> Result<(), Error> {
-        self.stack.push(seg);
-        self.last_closed = None;
-        if self.stack.len() > self.max_depth {
+        if self.path.push(seg) > self.max_depth {
             return Err(Error::TooDeep { path: self.open_path(), limit: self.max_depth });
         }
         self.pending = if empty { Pending::EmptyEnd } else { Pending::None };
@@ -233,7 +216,7 @@ impl<'a> XmlSource<'a> {
             let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| xml_err(&self.reader, e))?;
             attributes.push((key.to_owned(), v.into_owned()));
         }
-        self.push(seg(&name), empty)?;
+        self.push(Seg::of_name(&name), empty)?;
         let children = self.raw_content()?;
         Ok(RawElement { name, attributes, children })
     }
@@ -260,19 +243,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
             match ev {
                 Event::Start(ref s) | Event::Empty(ref s) => {
                     let empty = matches!(ev, Event::Empty(_));
-                    if !s.attributes_raw().is_empty() {
-                        self.check_attributes(s)?;
-                    }
-                    let name = s.local_name();
-                    let (child, seg) = match super::lookup::elem_from_name(name.as_ref()) {
-                        Some(e) => (Child::Known(e), Seg::Known(e)),
-                        None => {
-                            let n = name.as_ref().to_owned();
-                            (Child::Unknown(Cow::Owned(n.clone())), Seg::Unknown(n))
-                        }
-                    };
-                    self.push(seg, empty)?;
-                    return Ok(Some(child));
+                    return self.start_child(s, empty).map(Some);
                 }
                 Event::End(_) => {
                     self.pop();
@@ -298,38 +269,14 @@ impl<'a> Source<'a> for XmlSource<'a> {
     }
 
     fn leaf(&mut self) -> Result<Leaf<'a>, Error> {
-        if self.take_pending_end() {
-            return Ok(Leaf::Text(Cow::Borrowed("")));
+        match self.value(false)? {
+            Content::Leaf(l) => Ok(l),
+            Content::Child(_) => unreachable!("value(false) refuses child elements"),
         }
-        let mut acc: Option<Cow<'a, str>> = None;
-        loop {
-            match self.reader.read_event().map_err(|e| xml_err(&self.reader, e))? {
-                Event::Text(t) => append(&mut acc, t.xml10_content()),
-                Event::CData(c) => append(&mut acc, c.xml10_content()),
-                Event::GeneralRef(r) => {
-                    let c = self.resolve_ref(&r)?;
-                    append(&mut acc, Cow::Owned(c.to_string()));
-                }
-                Event::End(_) => {
-                    self.pop();
-                    return Ok(Leaf::Text(acc.unwrap_or(Cow::Borrowed(""))));
-                }
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::Eof => return Err(self.eof()),
-                Event::Start(s) | Event::Empty(s) => {
-                    return Err(Error::UnexpectedContent {
-                        path: self.open_path(),
-                        found: format!("element {} where a value belongs", s.name().as_ref()),
-                    })
-                }
-                other => {
-                    return Err(Error::UnexpectedContent {
-                        path: self.open_path(),
-                        found: format!("{other:?}").chars().take(64).collect(),
-                    })
-                }
-            }
-        }
+    }
+
+    fn leaf_or_child(&mut self) -> Result<Content<'a>, Error> {
+        self.value(true)
     }
 
     fn raw_content(&mut self) -> Result<Vec<RawNode>, Error> {
@@ -377,32 +324,84 @@ impl<'a> Source<'a> for XmlSource<'a> {
     }
 
     fn path(&self) -> String {
-        let mut p = self.open_path();
-        if let Some(seg) = &self.last_closed {
-            p.push('/');
-            p.push_str(&seg_name(seg, self.version));
-        }
-        p
+        self.path.current(self.version)
     }
 }
 
 impl<'a> XmlSource<'a> {
+    /// The content of the current element as a value, through its end; with `children`, a
+    /// first child element (after whitespace only) is started and returned instead.
+    fn value(&mut self, children: bool) -> Result<Content<'a>, Error> {
+        if self.take_pending_end() {
+            return Ok(Content::Leaf(Leaf::Text(Cow::Borrowed(""))));
+        }
+        let mut acc: Option<Cow<'a, str>> = None;
+        loop {
+            let ev = self.reader.read_event().map_err(|e| xml_err(&self.reader, e))?;
+            match ev {
+                Event::Text(t) => append(&mut acc, t.xml10_content()),
+                Event::CData(c) => append(&mut acc, c.xml10_content()),
+                Event::GeneralRef(r) => {
+                    let c = self.resolve_ref(&r)?;
+                    append(&mut acc, Cow::Owned(c.to_string()));
+                }
+                Event::End(_) => {
+                    self.pop();
+                    return Ok(Content::Leaf(Leaf::Text(acc.unwrap_or(Cow::Borrowed("")))));
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Eof => return Err(self.eof()),
+                Event::Start(ref s) | Event::Empty(ref s) => {
+                    if !children {
+                        return Err(Error::UnexpectedContent {
+                            path: self.open_path(),
+                            found: format!("element {} where a value belongs", s.name().as_ref()),
+                        });
+                    }
+                    if let Some(t) = acc.as_deref().filter(|t| !t.chars().all(|c| c.is_ascii_whitespace())) {
+                        return Err(Error::UnexpectedContent {
+                            path: self.open_path(),
+                            found: format!("text {:?} mixed with elements", t.chars().take(32).collect::<String>()),
+                        });
+                    }
+                    let empty = matches!(ev, Event::Empty(_));
+                    return self.start_child(s, empty).map(Content::Child);
+                }
+                other => {
+                    return Err(Error::UnexpectedContent {
+                        path: self.open_path(),
+                        found: format!("{other:?}").chars().take(64).collect(),
+                    })
+                }
+            }
+        }
+    }
+
+    /// Starts child element `s` (read as `Start`, or `Empty` when `empty`).
+    fn start_child(&mut self, s: &BytesStart<'_>, empty: bool) -> Result<Child<'a>, Error> {
+        if !s.attributes_raw().is_empty() {
+            self.check_attributes(s)?;
+        }
+        let name = s.local_name();
+        let (child, seg) = match super::lookup::elem_from_name(name.as_ref()) {
+            Some(e) => (Child::Known(e), Seg::Known(e)),
+            None => {
+                let n = name.as_ref().to_owned();
+                (Child::Unknown(Cow::Owned(n.clone())), Seg::Unknown(n))
+            }
+        };
+        self.push(seg, empty)?;
+        Ok(child)
+    }
+
     /// Ends the innermost open element; errors raised next name it.
     fn pop(&mut self) {
-        self.last_closed = self.stack.pop();
+        self.path.pop();
     }
 
     /// The path of the open elements (for errors raised inside an element).
     fn open_path(&self) -> String {
-        let mut p = String::new();
-        for s in &self.stack {
-            p.push('/');
-            match s {
-                Seg::Known(e) => p.push_str(e.name(self.version)),
-                Seg::Unknown(n) => p.push_str(n),
-            }
-        }
-        p
+        self.path.open(self.version)
     }
 }
 
@@ -566,19 +565,4 @@ impl Sink for XmlSink {
         }
         Ok(())
     }
-}
-
-fn seg_name(seg: &Seg, version: Version) -> String {
-    match seg {
-        Seg::Known(e) => e.name(version).to_owned(),
-        Seg::Unknown(n) => n.clone(),
-    }
-}
-
-/// The element stack, holding the root; sized for CSP's usual nesting (about 12) so that it does
-/// not grow while decoding.
-fn root_stack() -> Vec<Seg> {
-    let mut stack = Vec::with_capacity(16);
-    stack.push(Seg::Known(Elem::WVCSPMessage));
-    stack
 }

@@ -6,10 +6,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::codec::{csp_enum, csp_open_enum, csp_struct, Child, Codec, Sink, Source};
+use crate::codec::{csp_enum, csp_open_enum, csp_struct, Child, Codec, Content, Leaf, Resumed, Sink, Source};
 use crate::elements::{ClientId, CspResult, Logo, ScreenName};
 use crate::ids::{ContactListId, Domain, GroupId, SessionId, UserId};
 use crate::presence::ClientType;
+use crate::primitive::v13::SystemMessageResponseList;
 use crate::raw::RawNode;
 use crate::schema::Elem;
 use crate::{Error, ResultCode, Version};
@@ -35,11 +36,20 @@ csp_struct! {
     /// `Login-Request (UserID, ClientID, Password?, DigestBytes?, DigestSchema*, TimeToLive?,
     /// SessionCookie)` (spec notes 2.1), sent outband. In 1.1 `DigestSchema` occurs at most once
     /// (`DigestSchema?`); keep `digest_schemas` to one entry for 1.1 peers.
+    ///
+    /// 1.3 adds `ApplicationID`, `SessionID`, `SystemMessageResponseList`, `Functions` and
+    /// `CapabilityList` (spec notes 9: service and capability negotiation inside login), in the
+    /// order of the Baraza union model `(UserID, ClientID, ApplicationID, Password, DigestBytes,
+    /// DigestSchema*, SessionID, TimeToLive, SessionCookie, SystemMessageResponseList, Functions,
+    /// CapabilityList)` (spec notes appendix A); all optional (inferred, not verified against
+    /// the specification).
     pub struct LoginRequest {
         /// The user logging in.
         pub user_id: UserId = UserID,
         /// The client application instance.
         pub client_id: ClientId = ClientID,
+        /// The client application. 1.3; inferred from the Baraza union model.
+        pub application_id: Option<String> = ApplicationID [V1_3],
         /// The password in clear (or as the `PWD` schema).
         pub password: Option<String> = Password,
         /// The digest of nonce and password (second request of the 4-way login).
@@ -47,10 +57,22 @@ csp_struct! {
         /// Digest schemas the client supports (first request) or used (second request).
         /// 1.1: at most one.
         pub digest_schemas: Vec<DigestSchema> = DigestSchema,
+        /// A session id (its meaning in a login, e.g. resuming a session, is not public). 1.3;
+        /// inferred from the Baraza union model.
+        pub session_id: Option<SessionId> = SessionID [V1_3],
         /// Requested session inactivity timeout in seconds.
         pub time_to_live: Option<u32> = TimeToLive,
         /// A client-chosen cookie identifying the login attempt.
         pub session_cookie: String = SessionCookie,
+        /// The user's answers to system messages (e.g. a `Result` of an earlier login carried
+        /// a `SystemMessageList`). 1.3; inferred from the Baraza union model.
+        pub system_message_response_list: Option<SystemMessageResponseList> = SystemMessageResponseList [V1_3],
+        /// The functions the client wants (as in `Service-Request`). 1.3; inferred from the
+        /// Baraza union model.
+        pub functions: Option<ServiceTree> = Functions [V1_3],
+        /// The client's capabilities (as in `ClientCapability-Request`; boxed, being large).
+        /// 1.3; inferred from the Baraza union model.
+        pub capability_list: Option<Box<CapabilityList>> = CapabilityList [V1_3],
     }
 }
 
@@ -58,15 +80,7 @@ impl LoginRequest {
     /// A login request without credentials (e.g. the first request of a 4-way login, asking for
     /// a nonce).
     pub fn new(user_id: impl Into<UserId>, client_id: ClientId, session_cookie: impl Into<String>) -> Self {
-        LoginRequest {
-            user_id: user_id.into(),
-            client_id,
-            password: None,
-            digest_bytes: None,
-            digest_schemas: Vec::new(),
-            time_to_live: None,
-            session_cookie: session_cookie.into(),
-        }
+        LoginRequest { user_id: user_id.into(), client_id, session_cookie: session_cookie.into(), ..Default::default() }
     }
 
     /// A 2-way login with the password in clear.
@@ -107,6 +121,11 @@ csp_struct! {
     /// CapabilityRequest?)` (spec notes 2.1). A 4-way login's first response carries `Nonce` and
     /// `DigestSchema` (with code 401); the successful response carries `SessionID`,
     /// `KeepAliveTime` and `CapabilityRequest`.
+    ///
+    /// 1.3 adds `Functions` and `AgreedCapabilityList` at the end (the agreed service tree and
+    /// capabilities when the request negotiated them; spec notes 9), both optional. 1.3; inferred
+    /// from the Baraza union model (which also lists `UserID` and `Password` here, left out: no
+    /// other record gives a login response those).
     pub struct LoginResponse {
         /// The client, echoed.
         pub client_id: ClientId = ClientID,
@@ -122,6 +141,12 @@ csp_struct! {
         pub keep_alive_time: Option<u32> = KeepAliveTime,
         /// Whether the server asks for client capability negotiation (`ClientCapability-Request`).
         pub capability_request: Option<bool> = CapabilityRequest,
+        /// The agreed functions (as in `Service-Response`). 1.3; inferred from the Baraza union
+        /// model.
+        pub functions: Option<ServiceTree> = Functions [V1_3],
+        /// The agreed capabilities (as in `ClientCapability-Response`; boxed, being large). 1.3;
+        /// inferred from the Baraza union model.
+        pub agreed_capability_list: Option<Box<AgreedCapabilityList>> = AgreedCapabilityList [V1_3],
     }
 }
 
@@ -136,11 +161,10 @@ impl LoginResponse {
         LoginResponse {
             client_id,
             result: CspResult::new(ResultCode::SUCCESSFUL),
-            nonce: None,
-            digest_schema: None,
             session_id: Some(session_id.into()),
             keep_alive_time: Some(keep_alive_time),
             capability_request: Some(capability_request),
+            ..Default::default()
         }
     }
 
@@ -152,23 +176,13 @@ impl LoginResponse {
             result: CspResult::new(ResultCode::UNAUTHORIZED),
             nonce: Some(nonce.into()),
             digest_schema: Some(schema),
-            session_id: None,
-            keep_alive_time: None,
-            capability_request: None,
+            ..Default::default()
         }
     }
 
     /// A refused login (e.g. 409 invalid password, 531 unknown user).
     pub fn failure(client_id: ClientId, result: CspResult) -> Self {
-        LoginResponse {
-            client_id,
-            result,
-            nonce: None,
-            digest_schema: None,
-            session_id: None,
-            keep_alive_time: None,
-            capability_request: None,
-        }
+        LoginResponse { client_id, result, ..Default::default() }
     }
 
     /// Whether this is a 4-way login challenge (a nonce is present and the code is not a
@@ -1166,6 +1180,124 @@ csp_open_enum! {
     }
 }
 
+/// `AcceptedContentType`: a MIME type the client accepts. In 1.1 and 1.2 the element holds the
+/// type as text (spec notes 2.1); in 1.3 it is structured, `(ContentType,
+/// AcceptedRichContentLength?, ContentPolicy?, ContentPolicyLimit?)` (1.3; inferred from the
+/// Baraza union model, spec notes appendix A; order as there, the limits optional).
+///
+/// Decoding accepts either form in every version (text: only `content_type` is set). Encoding
+/// writes the form of the target version: text in 1.1/1.2, where the 1.3 limits are refused with
+/// [`Error::NotInVersion`]; the structure in 1.3.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct AcceptedContentType {
+    /// The MIME type, e.g. `text/plain` (the text of the 1.1/1.2 form; `ContentType` in 1.3).
+    pub content_type: String,
+    /// Largest rich content of this type, in bytes (an integer). 1.3; inferred from the Baraza
+    /// union model.
+    pub accepted_rich_content_length: Option<u32>,
+    /// The content policy for this type (text; meaning not public). 1.3; inferred from the
+    /// Baraza union model.
+    pub content_policy: Option<String>,
+    /// The content policy's limit (an integer). 1.3; inferred from the Baraza union model.
+    pub content_policy_limit: Option<u32>,
+}
+
+impl AcceptedContentType {
+    /// A MIME type without limits.
+    pub fn new(content_type: impl Into<String>) -> Self {
+        AcceptedContentType { content_type: content_type.into(), ..Default::default() }
+    }
+}
+
+impl From<&str> for AcceptedContentType {
+    fn from(content_type: &str) -> Self {
+        AcceptedContentType::new(content_type)
+    }
+}
+
+impl From<String> for AcceptedContentType {
+    fn from(content_type: String) -> Self {
+        AcceptedContentType::new(content_type)
+    }
+}
+
+impl PartialEq<str> for AcceptedContentType {
+    fn eq(&self, other: &str) -> bool {
+        self.content_type == other
+    }
+}
+
+impl PartialEq<String> for AcceptedContentType {
+    fn eq(&self, other: &String) -> bool {
+        self.content_type == *other
+    }
+}
+
+impl PartialEq<&str> for AcceptedContentType {
+    fn eq(&self, other: &&str) -> bool {
+        self.content_type == *other
+    }
+}
+
+mod structured {
+    use crate::codec::csp_struct;
+
+    csp_struct! {
+        /// The 1.3 form of `AcceptedContentType`, as on the wire.
+        pub struct AcceptedContentType {
+            /// `ContentType`.
+            pub content_type: String = ContentType,
+            /// `AcceptedRichContentLength`.
+            pub accepted_rich_content_length: Option<u32> = AcceptedRichContentLength,
+            /// `ContentPolicy`.
+            pub content_policy: Option<String> = ContentPolicy,
+            /// `ContentPolicyLimit`.
+            pub content_policy_limit: Option<u32> = ContentPolicyLimit,
+        }
+    }
+}
+
+impl Codec for AcceptedContentType {
+    fn decode<'a, S: Source<'a>>(src: &mut S, elem: Elem) -> Result<Self, Error> {
+        match src.leaf_or_child()? {
+            Content::Leaf(Leaf::Text(t)) => Ok(AcceptedContentType::new(t.into_owned())),
+            Content::Leaf(Leaf::Opaque(b)) => match String::from_utf8(b.into_owned()) {
+                Ok(t) => Ok(AcceptedContentType::new(t)),
+                Err(_) => Err(src.invalid("<binary OPAQUE>", "text")),
+            },
+            Content::Child(first) => {
+                let s = structured::AcceptedContentType::decode(&mut Resumed::new(src, first), elem)?;
+                Ok(AcceptedContentType {
+                    content_type: s.content_type,
+                    accepted_rich_content_length: s.accepted_rich_content_length,
+                    content_policy: s.content_policy,
+                    content_policy_limit: s.content_policy_limit,
+                })
+            }
+        }
+    }
+
+    fn encode<W: Sink>(&self, w: &mut W, elem: Elem) -> Result<(), Error> {
+        use crate::codec::{encode_element, encode_field};
+        const V13: &[Version] = &[Version::V1_3];
+        if w.version() == Version::V1_3 {
+            encode_element(w, Elem::ContentType, &self.content_type)?;
+        }
+        // Outside 1.3 these refuse a present limit (NotInVersion) and write nothing.
+        encode_field(w, &self.accepted_rich_content_length, Elem::AcceptedRichContentLength, V13)?;
+        encode_field(w, &self.content_policy, Elem::ContentPolicy, V13)?;
+        encode_field(w, &self.content_policy_limit, Elem::ContentPolicyLimit, V13)?;
+        if w.version() == Version::V1_3 {
+            Ok(())
+        } else {
+            w.text(elem, &self.content_type)
+        }
+    }
+}
+
 csp_struct! {
     /// `CapabilityList (ClientType, InitialDeliveryMethod, ((AnyContent, AcceptedCharset*) |
     /// AcceptedContentType*), AcceptedTransferEncoding*, AcceptedContentLength, SupportedBearer*,
@@ -1173,8 +1305,16 @@ csp_struct! {
     /// ServerPollMin?, DefaultLanguage?)` (spec notes 2.1); `TCPAddress` and `TCPPort` are 1.1
     /// only. The choice is kept flat: `any_content` with `accepted_charsets`, or
     /// `accepted_content_types`, not both. `AcceptedContentLength` is mandatory in 1.1 and 1.2
-    /// but its element is gone from 1.3, hence `Option`; so is `AcceptedCharset`. The 1.3
-    /// additions (AcceptedPullLength, ...) are not modelled (content model not public).
+    /// but its element is gone from 1.3, hence `Option`; so is `AcceptedCharset` (decoding also
+    /// accepts Symbian's spelling `AcceptedCharSet`).
+    ///
+    /// 1.3 additions (all optional; 1.3; inferred from the Baraza union model, spec notes
+    /// appendix A): `AcceptedPullLength`, `AcceptedPushLength`, `AcceptedTextContentLength`,
+    /// `SupportedOfflineBearer*`, `MultiTransPerMessage`, `OfflineETEMHandling`,
+    /// `OnlineETEMHandling`, `PlainTextCharset*`, `UDPAddress`, `SessionPriority`. The 1.3 order
+    /// is not public (Baraza's is nearly alphabetical); each sits after its Baraza neighbour
+    /// within the 1.2 order. Children outside the model (vendor data such as
+    /// `<ColibriaExtensions>`, which real clients send) are kept in `extensions`.
     pub struct CapabilityList {
         /// Kind of device.
         pub client_type: ClientType = ClientType,
@@ -1184,22 +1324,54 @@ csp_struct! {
         pub any_content: Option<bool> = AnyContent,
         /// Accepted character sets (IANA MIBenum numbers), with `any_content`.
         pub accepted_charsets: Vec<u32> = AcceptedCharset,
-        /// Accepted MIME types, when not `any_content`.
-        pub accepted_content_types: Vec<String> = AcceptedContentType,
+        /// Accepted MIME types, when not `any_content` (text in 1.1/1.2, structured in 1.3: see
+        /// [`AcceptedContentType`]).
+        pub accepted_content_types: Vec<AcceptedContentType> = AcceptedContentType,
+        /// Largest content accepted by pull (notify/get) delivery, in bytes (an integer). 1.3;
+        /// inferred from the Baraza union model.
+        pub accepted_pull_length: Option<u32> = AcceptedPullLength [V1_3],
+        /// Largest content accepted by push delivery, in bytes (an integer). 1.3; inferred from
+        /// the Baraza union model.
+        pub accepted_push_length: Option<u32> = AcceptedPushLength [V1_3],
+        /// Largest text content accepted, in bytes (an integer). 1.3; inferred from the Baraza
+        /// union model.
+        pub accepted_text_content_length: Option<u32> = AcceptedTextContentLength [V1_3],
         /// Accepted transfer encodings (e.g. `BASE64`).
         pub accepted_transfer_encodings: Vec<String> = AcceptedTransferEncoding,
         /// Largest accepted content in bytes (mandatory in 1.1 and 1.2; no element in 1.3).
         pub accepted_content_length: Option<u32> = AcceptedContentLength,
         /// Supported bearers.
         pub supported_bearers: Vec<Bearer> = SupportedBearer,
+        /// Bearers for offline delivery. 1.3; inferred from the Baraza union model.
+        pub supported_offline_bearers: Vec<Bearer> = SupportedOfflineBearer [V1_3],
         /// How many transactions the client accepts in one message.
         pub multi_trans: u32 = MultiTrans,
+        /// How many transactions per message (an integer; its difference to `MultiTrans` is not
+        /// public). 1.3; inferred from the Baraza union model.
+        pub multi_trans_per_message: Option<u32> = MultiTransPerMessage [V1_3],
+        /// How end-to-end messages are handled while offline (text; the 1.3 value table has
+        /// `SENDSTORE`, `SENDREJECT`, `PRIORITYSTORE`, `PRIORITYREJECT`, `REJECT`, which element
+        /// takes which is not public). 1.3; inferred from the Baraza union model.
+        pub offline_etem_handling: Option<String> = OfflineETEMHandling [V1_3],
+        /// How end-to-end messages are handled while online (text; the 1.3 value table has
+        /// `DETECT`, `FORKALL`, `SERVERLOGIC`, presumably for this). 1.3; inferred from the
+        /// Baraza union model.
+        pub online_etem_handling: Option<String> = OnlineETEMHandling [V1_3],
+        /// Character sets of plain text (IANA MIBenum integers). 1.3; inferred from the Baraza
+        /// union model.
+        pub plain_text_charsets: Vec<u32> = PlainTextCharset [V1_3],
         /// Largest message the client parses, in bytes.
         pub parser_size: u32 = ParserSize,
         /// Supported CIR methods.
         pub supported_cir_methods: Vec<CirMethod> = SupportedCIRMethod,
+        /// UDP address for standalone UDP CIR (text). 1.3; inferred from the Baraza union model
+        /// (`UDPAddress, UDPPort`).
+        pub udp_address: Option<String> = UDPAddress [V1_3],
         /// UDP port for standalone UDP CIR.
         pub udp_port: Option<u32> = UDPPort,
+        /// The session's priority among the user's sessions (an integer). 1.3; inferred from the
+        /// Baraza union model.
+        pub session_priority: Option<u32> = SessionPriority [V1_3],
         /// TCP address (1.1 only).
         pub tcp_address: Option<String> = TCPAddress [V1_1],
         /// TCP port (1.1 only).
@@ -1208,6 +1380,7 @@ csp_struct! {
         pub server_poll_min: Option<u32> = ServerPollMin,
         /// Default language.
         pub default_language: Option<String> = DefaultLanguage,
+        @extensions extensions,
     }
 }
 
@@ -1234,21 +1407,66 @@ csp_struct! {
 
 csp_struct! {
     /// `AgreedCapabilityList (SupportedBearer*, SupportedCIRMethod*, TCPAddress?, TCPPort?,
-    /// ServerPollMin?, CIRURL?)` (1.2+; spec notes 2.1): what the server agreed to. The 1.3
-    /// additions are not modelled.
+    /// ServerPollMin?, CIRURL?)` (1.2+; spec notes 2.1): what the server agreed to.
+    ///
+    /// 1.3 additions (all optional; 1.3; inferred from the Baraza union model `(AcceptedContentType*,
+    /// AnyContent, AcceptedPullLength, AcceptedPushLength, AcceptedTextContentLength,
+    /// AcceptedTransferEncoding*, CIRHTTPAddress, CIRSMSAddress, MultiTrans, MultiTransPerMessage,
+    /// OfflineETEMHandling, OnlineETEMHandling, ServerPollMin, SupportedBearer*,
+    /// SupportedOfflineBearer*, SupportedCIRMethod*, TCPAddress, TCPPort, UDPAddress, UDPPort,
+    /// SessionPriority, UserSessionLimit)`, spec notes appendix A): the agreed values of the
+    /// client's 1.3 capabilities. That order contradicts the 1.2 one, which is kept; the content
+    /// capabilities come first (as in Baraza), the others after their Baraza neighbours.
     pub struct AgreedCapabilityList {
+        /// Agreed MIME types (with their limits). 1.3; inferred from the Baraza union model.
+        pub accepted_content_types: Vec<AcceptedContentType> = AcceptedContentType [V1_3],
+        /// Any content type is accepted. 1.3; inferred from the Baraza union model.
+        pub any_content: Option<bool> = AnyContent [V1_3],
+        /// Agreed largest pull content, in bytes. 1.3; inferred from the Baraza union model.
+        pub accepted_pull_length: Option<u32> = AcceptedPullLength [V1_3],
+        /// Agreed largest push content, in bytes. 1.3; inferred from the Baraza union model.
+        pub accepted_push_length: Option<u32> = AcceptedPushLength [V1_3],
+        /// Agreed largest text content, in bytes. 1.3; inferred from the Baraza union model.
+        pub accepted_text_content_length: Option<u32> = AcceptedTextContentLength [V1_3],
+        /// Agreed transfer encodings. 1.3; inferred from the Baraza union model.
+        pub accepted_transfer_encodings: Vec<String> = AcceptedTransferEncoding [V1_3],
         /// Agreed bearers.
         pub supported_bearers: Vec<Bearer> = SupportedBearer,
+        /// Agreed bearers for offline delivery. 1.3; inferred from the Baraza union model.
+        pub supported_offline_bearers: Vec<Bearer> = SupportedOfflineBearer [V1_3],
         /// Agreed CIR methods.
         pub supported_cir_methods: Vec<CirMethod> = SupportedCIRMethod,
         /// Server address for standalone TCP CIR.
         pub tcp_address: Option<String> = TCPAddress,
         /// Server port for standalone TCP CIR.
         pub tcp_port: Option<u32> = TCPPort,
+        /// Server address for standalone UDP CIR (text). 1.3; inferred from the Baraza union
+        /// model.
+        pub udp_address: Option<String> = UDPAddress [V1_3],
+        /// Server port for standalone UDP CIR. 1.3; inferred from the Baraza union model.
+        pub udp_port: Option<u32> = UDPPort [V1_3],
         /// Smallest polling interval in seconds.
         pub server_poll_min: Option<u32> = ServerPollMin,
         /// HTTP CIR address (`CIRHTTPAddress` in 1.3).
         pub cir_url: Option<CirUrl> = CIRURL,
+        /// Address for standalone SMS CIR (text). 1.3; inferred from the Baraza union model.
+        pub cir_sms_address: Option<String> = CIRSMSAddress [V1_3],
+        /// Agreed transactions per message. 1.3; inferred from the Baraza union model.
+        pub multi_trans: Option<u32> = MultiTrans [V1_3],
+        /// Agreed transactions per message (`MultiTransPerMessage`). 1.3; inferred from the
+        /// Baraza union model.
+        pub multi_trans_per_message: Option<u32> = MultiTransPerMessage [V1_3],
+        /// Agreed offline end-to-end message handling (text). 1.3; inferred from the Baraza
+        /// union model.
+        pub offline_etem_handling: Option<String> = OfflineETEMHandling [V1_3],
+        /// Agreed online end-to-end message handling (text). 1.3; inferred from the Baraza union
+        /// model.
+        pub online_etem_handling: Option<String> = OnlineETEMHandling [V1_3],
+        /// The session's priority (an integer). 1.3; inferred from the Baraza union model.
+        pub session_priority: Option<u32> = SessionPriority [V1_3],
+        /// How many sessions the user may have at once (an integer). 1.3; inferred from the
+        /// Baraza union model.
+        pub user_session_limit: Option<u32> = UserSessionLimit [V1_3],
     }
 }
 
@@ -1281,15 +1499,19 @@ csp_struct! {
         pub client_id: Option<ClientId> = ClientID [V1_1],
         /// The agreed capabilities (1.1 only; inferred).
         pub capability_list: Option<CapabilityList> = CapabilityList [V1_1],
-        /// The agreed capabilities (1.2+).
-        pub agreed_capability_list: Option<AgreedCapabilityList> = AgreedCapabilityList [V1_2, V1_3],
+        /// The agreed capabilities (1.2+; boxed since 1.3's additions made it large).
+        pub agreed_capability_list: Option<Box<AgreedCapabilityList>> = AgreedCapabilityList [V1_2, V1_3],
     }
 }
 
 impl ClientCapabilityResponse {
     /// A 1.2+ response.
     pub fn agreed(list: AgreedCapabilityList) -> Self {
-        ClientCapabilityResponse { client_id: None, capability_list: None, agreed_capability_list: Some(list) }
+        ClientCapabilityResponse {
+            client_id: None,
+            capability_list: None,
+            agreed_capability_list: Some(Box::new(list)),
+        }
     }
 }
 
@@ -2121,6 +2343,7 @@ mod tests {
             tcp_port: Some(5222),
             server_poll_min: Some(60),
             cir_url: Some(CirUrl { url: "http://im.example/cir".into() }),
+            ..Default::default()
         };
         let body = "<SupportedBearer>HTTP</SupportedBearer><SupportedCIRMethod>STCP</SupportedCIRMethod><SupportedCIRMethod>WAPSMS</SupportedCIRMethod><TCPAddress>im.example</TCPAddress><TCPPort>5222</TCPPort><ServerPollMin>60</ServerPollMin>";
         let p = decode_xml(
@@ -2243,5 +2466,423 @@ mod tests {
             let bytes = m.to_wbxml(v).unwrap();
             assert_eq!(Message::decode(&bytes).unwrap().message, m);
         }
+    }
+
+    // --- 1.3 additions -------------------------------------------------------------------------
+
+    /// A 1.3 capability list using every 1.3 field (with the 1.3 `AcceptedContentType` form).
+    fn caps_13() -> CapabilityList {
+        CapabilityList {
+            accepted_content_types: vec![
+                AcceptedContentType {
+                    accepted_rich_content_length: Some(100_000),
+                    content_policy: Some("C".into()),
+                    content_policy_limit: Some(5),
+                    ..AcceptedContentType::new("image/jpeg")
+                },
+                AcceptedContentType::new("text/plain"),
+            ],
+            accepted_pull_length: Some(65_536),
+            accepted_push_length: Some(8_192),
+            accepted_text_content_length: Some(1_024),
+            accepted_transfer_encodings: vec!["BASE64".into()],
+            supported_bearers: vec![Bearer::Http],
+            supported_offline_bearers: vec![Bearer::Sms],
+            multi_trans_per_message: Some(2),
+            offline_etem_handling: Some("SENDSTORE".into()),
+            online_etem_handling: Some("SERVERLOGIC".into()),
+            plain_text_charsets: vec![106, 4],
+            supported_cir_methods: vec![CirMethod::Sudp, CirMethod::Shttp],
+            udp_address: Some("10.1.2.3".into()),
+            udp_port: Some(3717),
+            session_priority: Some(1),
+            server_poll_min: Some(30),
+            ..CapabilityList::new(ClientType::MobilePhone, DeliveryMethod::Push, 1, 65_536)
+        }
+    }
+
+    const CAPS_13_XML: &str = "<CapabilityList><ClientType>MOBILE_PHONE</ClientType>\
+        <InitialDeliveryMethod>P</InitialDeliveryMethod>\
+        <AcceptedContentType><ContentType>image/jpeg</ContentType><AcceptedRichContentLength>100000</AcceptedRichContentLength>\
+        <ContentPolicy>C</ContentPolicy><ContentPolicyLimit>5</ContentPolicyLimit></AcceptedContentType>\
+        <AcceptedContentType><ContentType>text/plain</ContentType></AcceptedContentType>\
+        <AcceptedPullLength>65536</AcceptedPullLength><AcceptedPushLength>8192</AcceptedPushLength>\
+        <AcceptedTextContentLength>1024</AcceptedTextContentLength><AcceptedTransferEncoding>BASE64</AcceptedTransferEncoding>\
+        <SupportedBearer>HTTP</SupportedBearer><SupportedOfflineBearer>SMS</SupportedOfflineBearer>\
+        <MultiTrans>1</MultiTrans><MultiTransPerMessage>2</MultiTransPerMessage>\
+        <OfflineETEMHandling>SENDSTORE</OfflineETEMHandling><OnlineETEMHandling>SERVERLOGIC</OnlineETEMHandling>\
+        <PlainTextCharset>106</PlainTextCharset><PlainTextCharset>4</PlainTextCharset><ParserSize>65536</ParserSize>\
+        <SupportedCIRMethod>SUDP</SupportedCIRMethod><SupportedCIRMethod>SHTTP</SupportedCIRMethod>\
+        <UDPAddress>10.1.2.3</UDPAddress><UDPPort>3717</UDPPort><SessionPriority>1</SessionPriority>\
+        <ServerPollMin>30</ServerPollMin></CapabilityList>";
+
+    #[test]
+    fn capability_list_1_3() {
+        let p =
+            decode_xml(V1_3, &format!("<ClientCapability-Request>{CAPS_13_XML}</ClientCapability-Request>")).unwrap();
+        let want = ClientCapabilityRequest::new(caps_13());
+        assert_eq!(p, Primitive::ClientCapabilityRequest(want.clone()));
+        round_trip(want, &[V1_3]);
+        // Each 1.3 field is refused by the 1.2 encoder (and 1.1's).
+        let base = || {
+            let mut c = android_caps();
+            c.supported_cir_methods.clear();
+            c
+        };
+        let cases: Vec<(CapabilityList, &str)> = vec![
+            (CapabilityList { accepted_pull_length: Some(1), ..base() }, "AcceptedPullLength"),
+            (CapabilityList { accepted_push_length: Some(1), ..base() }, "AcceptedPushLength"),
+            (CapabilityList { accepted_text_content_length: Some(1), ..base() }, "AcceptedTextContentLength"),
+            (CapabilityList { supported_offline_bearers: vec![Bearer::Http], ..base() }, "SupportedOfflineBearer"),
+            (CapabilityList { multi_trans_per_message: Some(1), ..base() }, "MultiTransPerMessage"),
+            (CapabilityList { offline_etem_handling: Some("REJECT".into()), ..base() }, "OfflineETEMHandling"),
+            (CapabilityList { online_etem_handling: Some("DETECT".into()), ..base() }, "OnlineETEMHandling"),
+            (CapabilityList { plain_text_charsets: vec![106], ..base() }, "PlainTextCharset"),
+            (CapabilityList { udp_address: Some("h".into()), ..base() }, "UDPAddress"),
+            (CapabilityList { session_priority: Some(1), ..base() }, "SessionPriority"),
+            (
+                CapabilityList {
+                    accepted_content_types: vec![AcceptedContentType {
+                        accepted_rich_content_length: Some(1),
+                        ..AcceptedContentType::new("image/png")
+                    }],
+                    ..base()
+                },
+                "AcceptedRichContentLength",
+            ),
+            (
+                CapabilityList {
+                    accepted_content_types: vec![AcceptedContentType {
+                        content_policy: Some("C".into()),
+                        ..AcceptedContentType::new("image/png")
+                    }],
+                    ..base()
+                },
+                "ContentPolicy",
+            ),
+            (
+                CapabilityList {
+                    accepted_content_types: vec![AcceptedContentType {
+                        content_policy_limit: Some(1),
+                        ..AcceptedContentType::new("image/png")
+                    }],
+                    ..base()
+                },
+                "ContentPolicyLimit",
+            ),
+        ];
+        round_trip(ClientCapabilityRequest::new(base()), &[V1_2]);
+        for (caps, element) in cases {
+            assert_not_in_version(ClientCapabilityRequest::new(caps), V1_2, element);
+        }
+    }
+
+    #[test]
+    fn accepted_content_type_text_and_structured_forms() {
+        // 1.2 text form, decoded in 1.2 and (leniently) in 1.3.
+        let text_form = "<ClientCapability-Request><CapabilityList><ClientType>PDA</ClientType>\
+            <InitialDeliveryMethod>N</InitialDeliveryMethod><AcceptedContentType>text/plain</AcceptedContentType>\
+            <AcceptedContentType>image/gif</AcceptedContentType><MultiTrans>1</MultiTrans><ParserSize>9000</ParserSize>\
+            </CapabilityList></ClientCapability-Request>";
+        let mut want = CapabilityList::new(ClientType::Pda, DeliveryMethod::Notify, 1, 9000);
+        want.accepted_content_types = vec!["text/plain".into(), "image/gif".into()];
+        let want = ClientCapabilityRequest::new(want);
+        for v in [V1_2, V1_3] {
+            assert_eq!(decode_xml(v, text_form).unwrap(), Primitive::ClientCapabilityRequest(want.clone()), "{v}");
+        }
+        // The 1.3 structured form without limits is the same value.
+        let structured = text_form
+            .replace("<AcceptedContentType>text/plain", "<AcceptedContentType><ContentType>text/plain</ContentType>")
+            .replace("<AcceptedContentType>image/gif", "<AcceptedContentType> <ContentType>image/gif</ContentType>");
+        for v in [V1_2, V1_3] {
+            assert_eq!(decode_xml(v, &structured).unwrap(), Primitive::ClientCapabilityRequest(want.clone()), "{v}");
+        }
+        // Encoding writes the version's form.
+        let xml12 = String::from_utf8(message(want.clone().into()).to_xml(V1_2).unwrap()).unwrap();
+        assert!(xml12.contains("<AcceptedContentType>text/plain</AcceptedContentType>"), "{xml12}");
+        let xml13 = String::from_utf8(message(want.clone().into()).to_xml(V1_3).unwrap()).unwrap();
+        assert!(
+            xml13.contains("<AcceptedContentType><ContentType>text/plain</ContentType></AcceptedContentType>"),
+            "{xml13}"
+        );
+        round_trip(want, &Version::ALL);
+        // An empty text form is an empty type, as before.
+        let empty = text_form.replace("<AcceptedContentType>image/gif</AcceptedContentType>", "<AcceptedContentType/>");
+        let Primitive::ClientCapabilityRequest(r) = decode_xml(V1_2, &empty).unwrap() else { panic!() };
+        assert_eq!(r.capability_list.unwrap().accepted_content_types, ["text/plain", ""]);
+    }
+
+    #[test]
+    fn accepted_content_type_malformed() {
+        let caps = |act: &str| {
+            format!(
+                "<ClientCapability-Request><CapabilityList><ClientType>PDA</ClientType>\
+                 <InitialDeliveryMethod>N</InitialDeliveryMethod>{act}<MultiTrans>1</MultiTrans>\
+                 <ParserSize>9000</ParserSize></CapabilityList></ClientCapability-Request>"
+            )
+        };
+        const ACT: &str =
+            "/WV-CSP-Message/Session/Transaction/TransactionContent/ClientCapability-Request/CapabilityList/AcceptedContentType";
+        // The structure needs its ContentType.
+        let e = decode_xml(V1_3, &caps("<AcceptedContentType><ContentPolicy>C</ContentPolicy></AcceptedContentType>"))
+            .unwrap_err();
+        assert_eq!(e, Error::MissingElement { path: ACT.into(), element: "ContentType" });
+        // Text mixed with the structure.
+        let e = decode_xml(
+            V1_3,
+            &caps("<AcceptedContentType>text/plain<ContentType>text/plain</ContentType></AcceptedContentType>"),
+        )
+        .unwrap_err();
+        assert!(matches!(&e, Error::UnexpectedContent { path, .. } if path == ACT), "{e:?}");
+        // A limit that is no integer.
+        let e = decode_xml(
+            V1_3,
+            &caps("<AcceptedContentType><ContentType>a/b</ContentType><ContentPolicyLimit>x</ContentPolicyLimit></AcceptedContentType>"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::InvalidValue {
+                path: format!("{ACT}/ContentPolicyLimit"),
+                value: "x".into(),
+                expected: "an integer"
+            }
+        );
+        // An element outside the structure.
+        let e = decode_xml(
+            V1_3,
+            &caps("<AcceptedContentType><ContentType>a/b</ContentType><URL>u</URL></AcceptedContentType>"),
+        )
+        .unwrap_err();
+        assert_eq!(e, Error::UnexpectedElement { path: ACT.into(), found: "URL".into() });
+    }
+
+    #[test]
+    fn capability_list_keeps_vendor_extensions() {
+        let p = decode_xml(
+            V1_2,
+            "<ClientCapability-Request><CapabilityList><ClientType>MOBILE_PHONE</ClientType>\
+             <InitialDeliveryMethod>P</InitialDeliveryMethod><MultiTrans>1</MultiTrans><ParserSize>20000</ParserSize>\
+             <ColibriaExtensions><ColibriaVersion>2.1</ColibriaVersion></ColibriaExtensions></CapabilityList>\
+             </ClientCapability-Request>",
+        )
+        .unwrap();
+        let mut caps = CapabilityList::new(ClientType::MobilePhone, DeliveryMethod::Push, 1, 20000);
+        caps.extensions = vec![RawElement {
+            name: "ColibriaExtensions".into(),
+            attributes: Vec::new(),
+            children: vec![RawNode::Element(RawElement::text("ColibriaVersion", "2.1"))],
+        }];
+        let want = ClientCapabilityRequest::new(caps);
+        assert_eq!(p, Primitive::ClientCapabilityRequest(want.clone()));
+        round_trip(want, &Version::ALL);
+    }
+
+    #[test]
+    fn accepted_charset_symbian_spelling() {
+        let p = decode_xml(
+            V1_2,
+            "<ClientCapability-Request><CapabilityList><ClientType>MOBILE_PHONE</ClientType>\
+             <InitialDeliveryMethod>P</InitialDeliveryMethod><AnyContent>T</AnyContent>\
+             <AcceptedCharSet>106</AcceptedCharSet><AcceptedCharset>4</AcceptedCharset>\
+             <AcceptedContentLength>1000</AcceptedContentLength><MultiTrans>1</MultiTrans><ParserSize>20000</ParserSize>\
+             </CapabilityList></ClientCapability-Request>",
+        )
+        .unwrap();
+        let mut caps = CapabilityList::new(ClientType::MobilePhone, DeliveryMethod::Push, 1, 20000);
+        caps.any_content = Some(true);
+        caps.accepted_charsets = vec![106, 4];
+        caps.accepted_content_length = Some(1000);
+        let want = ClientCapabilityRequest::new(caps);
+        assert_eq!(p, Primitive::ClientCapabilityRequest(want.clone()));
+        // Written with the table's spelling.
+        let xml = String::from_utf8(message(want.into()).to_xml(V1_2).unwrap()).unwrap();
+        assert!(xml.contains("<AcceptedCharset>106</AcceptedCharset>") && !xml.contains("CharSet"), "{xml}");
+        assert_eq!(Elem::from_name("AcceptedCharSet"), Some(Elem::AcceptedCharset));
+    }
+
+    fn agreed_13() -> AgreedCapabilityList {
+        AgreedCapabilityList {
+            accepted_content_types: vec![AcceptedContentType::new("text/plain")],
+            any_content: Some(false),
+            accepted_pull_length: Some(65_536),
+            accepted_push_length: Some(8_192),
+            accepted_text_content_length: Some(1_024),
+            accepted_transfer_encodings: vec!["BASE64".into()],
+            supported_bearers: vec![Bearer::Http],
+            supported_offline_bearers: vec![Bearer::Sms],
+            supported_cir_methods: vec![CirMethod::Ssms],
+            udp_address: Some("im.example".into()),
+            udp_port: Some(3717),
+            server_poll_min: Some(60),
+            cir_sms_address: Some("+35840123".into()),
+            multi_trans: Some(1),
+            multi_trans_per_message: Some(1),
+            offline_etem_handling: Some("SENDSTORE".into()),
+            online_etem_handling: Some("FORKALL".into()),
+            session_priority: Some(2),
+            user_session_limit: Some(3),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn agreed_capability_list_1_3() {
+        let p = decode_xml(
+            V1_3,
+            "<ClientCapability-Response><AgreedCapabilityList>\
+             <AcceptedContentType><ContentType>text/plain</ContentType></AcceptedContentType><AnyContent>F</AnyContent>\
+             <AcceptedPullLength>65536</AcceptedPullLength><AcceptedPushLength>8192</AcceptedPushLength>\
+             <AcceptedTextContentLength>1024</AcceptedTextContentLength><AcceptedTransferEncoding>BASE64</AcceptedTransferEncoding>\
+             <CIRSMSAddress>+35840123</CIRSMSAddress><MultiTrans>1</MultiTrans><MultiTransPerMessage>1</MultiTransPerMessage>\
+             <OfflineETEMHandling>SENDSTORE</OfflineETEMHandling><OnlineETEMHandling>FORKALL</OnlineETEMHandling>\
+             <ServerPollMin>60</ServerPollMin><SupportedBearer>HTTP</SupportedBearer>\
+             <SupportedOfflineBearer>SMS</SupportedOfflineBearer><SupportedCIRMethod>SSMS</SupportedCIRMethod>\
+             <UDPAddress>im.example</UDPAddress><UDPPort>3717</UDPPort><SessionPriority>2</SessionPriority>\
+             <UserSessionLimit>3</UserSessionLimit></AgreedCapabilityList></ClientCapability-Response>",
+        )
+        .unwrap();
+        let want = ClientCapabilityResponse::agreed(agreed_13());
+        assert_eq!(p, Primitive::ClientCapabilityResponse(want.clone()));
+        round_trip(want, &[V1_3]);
+        let cases: Vec<(AgreedCapabilityList, &str)> = vec![
+            (
+                AgreedCapabilityList { accepted_content_types: vec!["a/b".into()], ..Default::default() },
+                "AcceptedContentType",
+            ),
+            (AgreedCapabilityList { any_content: Some(true), ..Default::default() }, "AnyContent"),
+            (AgreedCapabilityList { accepted_pull_length: Some(1), ..Default::default() }, "AcceptedPullLength"),
+            (AgreedCapabilityList { accepted_push_length: Some(1), ..Default::default() }, "AcceptedPushLength"),
+            (
+                AgreedCapabilityList { accepted_text_content_length: Some(1), ..Default::default() },
+                "AcceptedTextContentLength",
+            ),
+            (
+                AgreedCapabilityList { accepted_transfer_encodings: vec!["BASE64".into()], ..Default::default() },
+                "AcceptedTransferEncoding",
+            ),
+            (
+                AgreedCapabilityList { supported_offline_bearers: vec![Bearer::Http], ..Default::default() },
+                "SupportedOfflineBearer",
+            ),
+            (AgreedCapabilityList { udp_address: Some("h".into()), ..Default::default() }, "UDPAddress"),
+            (AgreedCapabilityList { udp_port: Some(1), ..Default::default() }, "UDPPort"),
+            (AgreedCapabilityList { cir_sms_address: Some("1".into()), ..Default::default() }, "CIRSMSAddress"),
+            (AgreedCapabilityList { multi_trans: Some(1), ..Default::default() }, "MultiTrans"),
+            (AgreedCapabilityList { multi_trans_per_message: Some(1), ..Default::default() }, "MultiTransPerMessage"),
+            (
+                AgreedCapabilityList { offline_etem_handling: Some("x".into()), ..Default::default() },
+                "OfflineETEMHandling",
+            ),
+            (
+                AgreedCapabilityList { online_etem_handling: Some("x".into()), ..Default::default() },
+                "OnlineETEMHandling",
+            ),
+            (AgreedCapabilityList { session_priority: Some(1), ..Default::default() }, "SessionPriority"),
+            (AgreedCapabilityList { user_session_limit: Some(1), ..Default::default() }, "UserSessionLimit"),
+        ];
+        for (agreed, element) in cases {
+            assert_not_in_version(ClientCapabilityResponse::agreed(agreed), V1_2, element);
+        }
+        // UserSessionLimit is an integer (spec notes 6.2).
+        let e = decode_xml(
+            V1_3,
+            "<ClientCapability-Response><AgreedCapabilityList><UserSessionLimit>many</UserSessionLimit>\
+             </AgreedCapabilityList></ClientCapability-Response>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::InvalidValue {
+                path: format!("{PATH}/ClientCapability-Response/AgreedCapabilityList/UserSessionLimit"),
+                value: "many".into(),
+                expected: "an integer"
+            }
+        );
+    }
+
+    #[test]
+    fn login_request_1_3() {
+        let p = decode_xml(
+            V1_3,
+            "<Login-Request><UserID>wv:alice@x</UserID><ClientID><URL>http://c/1</URL></ClientID>\
+             <ApplicationID>com.example.im</ApplicationID><Password>pw</Password><SessionID>old-s</SessionID>\
+             <TimeToLive>600</TimeToLive><SessionCookie>ck</SessionCookie>\
+             <SystemMessageResponseList><SystemMessageResponse><SystemMessageID>sm-1</SystemMessageID>\
+             <ChosenOptionID>1</ChosenOptionID></SystemMessageResponse></SystemMessageResponseList>\
+             <Functions><WVCSPFeat><FundamentalFeat><MF/></FundamentalFeat><IMFeat/></WVCSPFeat></Functions>\
+             CAPS</Login-Request>"
+                .replace("CAPS", CAPS_13_XML)
+                .as_str(),
+        )
+        .unwrap();
+        let mut functions = ServiceTree::new();
+        functions.fundamental = Some(FeatureTree::All);
+        functions.im = Some(FeatureTree::Groups(BTreeMap::new()));
+        let want = LoginRequest {
+            application_id: Some("com.example.im".into()),
+            session_id: Some("old-s".into()),
+            system_message_response_list: Some(SystemMessageResponseList {
+                responses: vec![crate::primitive::v13::SystemMessageResponse::new("sm-1", 1)],
+            }),
+            functions: Some(functions.clone()),
+            capability_list: Some(Box::new(caps_13())),
+            ..LoginRequest::with_password("wv:alice@x", ClientId::url("http://c/1"), "pw", "ck").time_to_live(600)
+        };
+        assert_eq!(p, Primitive::LoginRequest(want.clone()));
+        round_trip(want, &[V1_3]);
+        let base = || LoginRequest::with_password("wv:alice@x", client(), "pw", "ck");
+        let cases: Vec<(LoginRequest, &str)> = vec![
+            (LoginRequest { application_id: Some("a".into()), ..base() }, "ApplicationID"),
+            (LoginRequest { session_id: Some("s".into()), ..base() }, "SessionID"),
+            (
+                LoginRequest { system_message_response_list: Some(SystemMessageResponseList::default()), ..base() },
+                "SystemMessageResponseList",
+            ),
+            (LoginRequest { functions: Some(functions), ..base() }, "Functions"),
+            (LoginRequest { capability_list: Some(Box::new(android_caps())), ..base() }, "CapabilityList"),
+        ];
+        for (req, element) in cases {
+            assert_not_in_version(req.clone(), V1_2, element);
+            assert_not_in_version(req, V1_1, element);
+        }
+    }
+
+    #[test]
+    fn login_response_1_3() {
+        let p = decode_xml(
+            V1_3,
+            "<Login-Response><ClientID><URL>http://206.226.10.25:80/IMPSAPP</URL></ClientID><Result><Code>200</Code></Result>\
+             <SessionID>s-42</SessionID><KeepAliveTime>300</KeepAliveTime><CapabilityRequest>F</CapabilityRequest>\
+             <Functions><WVCSPFeat><IMFeat><MM/></IMFeat></WVCSPFeat></Functions>\
+             <AgreedCapabilityList><SupportedBearer>HTTP</SupportedBearer><UserSessionLimit>3</UserSessionLimit>\
+             </AgreedCapabilityList></Login-Response>",
+        )
+        .unwrap();
+        let mut functions = ServiceTree::new();
+        functions.im = Some(FeatureTree::All);
+        let agreed = AgreedCapabilityList {
+            supported_bearers: vec![Bearer::Http],
+            user_session_limit: Some(3),
+            ..Default::default()
+        };
+        let want = LoginResponse {
+            functions: Some(functions.clone()),
+            agreed_capability_list: Some(Box::new(agreed)),
+            ..LoginResponse::success(client(), "s-42", 300, false)
+        };
+        assert_eq!(p, Primitive::LoginResponse(want.clone()));
+        round_trip(want, &[V1_3]);
+        let only_functions =
+            LoginResponse { functions: Some(functions), ..LoginResponse::success(client(), "s", 1, false) };
+        assert_not_in_version(only_functions, V1_2, "Functions");
+        let only_agreed = LoginResponse {
+            agreed_capability_list: Some(Box::default()),
+            ..LoginResponse::success(client(), "s", 1, false)
+        };
+        assert_not_in_version(only_agreed.clone(), V1_2, "AgreedCapabilityList");
+        // 1.2 has the element, but not in a login response.
+        assert!(Elem::AgreedCapabilityList.exists_in(V1_2));
+        round_trip(LoginResponse::success(client(), "s", 1, false), &Version::ALL);
     }
 }

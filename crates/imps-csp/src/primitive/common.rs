@@ -1,10 +1,11 @@
 //! Search and invitation primitives (spec notes 2.2; seed section 8, shared content 6).
 
-use crate::codec::{csp_enum, csp_struct};
+use crate::codec::{csp_enum, csp_struct, encode_field, Child, Codec, Field, Sink, Source};
 use crate::elements::{Recipient, ScreenName, Sender, UrlList, UserList};
 use crate::ids::{GroupId, InviteId, SearchId};
 use crate::presence::AttrSet;
-use crate::Version;
+use crate::schema::Elem;
+use crate::{Error, Version};
 
 // ---------------------------------------------------------------------------------------------
 // Search
@@ -81,48 +82,144 @@ impl SearchElement {
 }
 
 csp_struct! {
-    /// `SearchPairList (SearchElement, SearchString)`: one search criterion. (1.3's
-    /// `SearchPair`/`AdvancedCriteria` advanced search is not modelled: no public content model.)
+    /// One search criterion: `SearchPairList (SearchElement, SearchString)` in 1.1 and 1.2 (spec
+    /// notes 2.2); in 1.3 `SearchPair (SearchElement, SearchString, PairID)`, several of which a
+    /// `SearchPairList` holds (1.3; inferred from the Baraza union model, spec notes appendix A:
+    /// `SearchPairList (SearchPair*)`). [`SearchRequest`] reads and writes either form; `PairID`
+    /// (an integer naming the pair, presumably for `AdvancedCriteria`) is 1.3 only.
     pub struct SearchPairList {
         /// What to match.
         pub element: SearchElement = SearchElement,
         /// The (partial) value to match.
         pub string: String = SearchString,
+        /// The pair's id. 1.3; inferred from the Baraza union model.
+        pub pair_id: Option<u32> = PairID [V1_3],
     }
 }
 
 impl SearchPairList {
     /// A criterion.
     pub fn new(element: SearchElement, string: impl Into<String>) -> Self {
-        SearchPairList { element, string: string.into() }
+        SearchPairList { element, string: string.into(), pair_id: None }
+    }
+
+    /// Sets `PairID` (1.3).
+    pub fn with_pair_id(mut self, pair_id: u32) -> Self {
+        self.pair_id = Some(pair_id);
+        self
     }
 }
 
-csp_struct! {
-    /// `Search-Request (SearchPairList*, SearchLimit?, SearchID?, SearchIndex?)` (spec notes 2.2):
-    /// a new search (pairs and limit) or the next page of a running one (`SearchID` and
-    /// `SearchIndex`).
-    pub struct SearchRequest {
-        /// The criteria, all of which must match.
-        pub pairs: Vec<SearchPairList> = SearchPairList,
-        /// Largest number of results per response.
-        pub limit: Option<u32> = SearchLimit,
-        /// The running search to continue.
-        pub search_id: Option<SearchId> = SearchID,
-        /// Index of the first result wanted.
-        pub index: Option<u32> = SearchIndex,
+mod wire {
+    use crate::codec::csp_struct;
+
+    csp_struct! {
+        /// The content of a `SearchPairList` element in either form: one flat pair (1.1/1.2; a
+        /// `PairID` accepted too) or `SearchPair`s (1.3).
+        pub struct PairListContent {
+            /// Flat form.
+            pub element: Option<super::SearchElement> = SearchElement,
+            /// Flat form.
+            pub string: Option<String> = SearchString,
+            /// Flat form.
+            pub pair_id: Option<u32> = PairID,
+            /// 1.3 form.
+            pub pairs: Vec<super::SearchPairList> = SearchPair,
+        }
+    }
+}
+
+/// Decodes one `SearchPairList` element, in either form, into its criteria.
+fn decode_pair_list<'a, S: Source<'a>>(src: &mut S, elem: Elem) -> Result<Vec<SearchPairList>, Error> {
+    let c = wire::PairListContent::decode(src, elem)?;
+    let missing = |element| Error::MissingElement { path: src.path(), element };
+    if c.pairs.is_empty() {
+        let element = c.element.ok_or_else(|| missing("SearchElement"))?;
+        let string = c.string.ok_or_else(|| missing("SearchString"))?;
+        return Ok(vec![SearchPairList { element, string, pair_id: c.pair_id }]);
+    }
+    let flat = [(c.element.is_some(), Elem::SearchElement), (c.string.is_some(), Elem::SearchString)]
+        .into_iter()
+        .chain([(c.pair_id.is_some(), Elem::PairID)])
+        .find(|(present, _)| *present);
+    match flat {
+        // A pair both flat and wrapped: the flat child is the odd one out.
+        Some((_, e)) => Err(Error::UnexpectedElement { path: src.path(), found: e.name(src.version()).to_owned() }),
+        None => Ok(c.pairs),
+    }
+}
+
+/// `Search-Request (SearchPairList*, SearchLimit?, SearchID?, SearchIndex?)` (spec notes 2.2): a
+/// new search (pairs and limit) or the next page of a running one (`SearchID` and `SearchIndex`).
+///
+/// 1.3 (inferred from the Baraza union model `(SearchPairList*, AdvancedCriteria, SearchLimit,
+/// SearchID, SearchIndex)`, spec notes appendix A) wraps the criteria as `SearchPair`s in a
+/// `SearchPairList` and adds `AdvancedCriteria`. Decoding accepts both forms in every version
+/// (flat `SearchPairList`s and wrapped `SearchPair`s, even mixed); encoding writes one flat
+/// `SearchPairList` per criterion in 1.1/1.2 and a single `SearchPairList` of `SearchPair`s in
+/// 1.3.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct SearchRequest {
+    /// The criteria, all of which must match (unless `advanced_criteria` says otherwise).
+    pub pairs: Vec<SearchPairList>,
+    /// How the criteria combine (text; its syntax is not public). 1.3; inferred from the Baraza
+    /// union model.
+    pub advanced_criteria: Option<String>,
+    /// Largest number of results per response.
+    pub limit: Option<u32>,
+    /// The running search to continue.
+    pub search_id: Option<SearchId>,
+    /// Index of the first result wanted.
+    pub index: Option<u32>,
+}
+
+impl Codec for SearchRequest {
+    fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
+        let mut out = SearchRequest::default();
+        while let Some(child) = src.next_child()? {
+            match child {
+                Child::Known(Elem::SearchPairList) => out.pairs.extend(decode_pair_list(src, Elem::SearchPairList)?),
+                Child::Known(Elem::AdvancedCriteria) => {
+                    <Option<String>>::accept(&mut out.advanced_criteria, src, Elem::AdvancedCriteria)?
+                }
+                Child::Known(Elem::SearchLimit) => <Option<u32>>::accept(&mut out.limit, src, Elem::SearchLimit)?,
+                Child::Known(Elem::SearchID) => <Option<SearchId>>::accept(&mut out.search_id, src, Elem::SearchID)?,
+                Child::Known(Elem::SearchIndex) => <Option<u32>>::accept(&mut out.index, src, Elem::SearchIndex)?,
+                other => return Err(src.unexpected(&other)),
+            }
+        }
+        Ok(out)
+    }
+
+    fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
+        if w.version() == Version::V1_3 {
+            if !self.pairs.is_empty() {
+                w.start(Elem::SearchPairList)?;
+                Field::encode(&self.pairs, w, Elem::SearchPair)?;
+                w.end()?;
+            }
+        } else {
+            Field::encode(&self.pairs, w, Elem::SearchPairList)?;
+        }
+        encode_field(w, &self.advanced_criteria, Elem::AdvancedCriteria, &[Version::V1_3])?;
+        encode_field(w, &self.limit, Elem::SearchLimit, &Version::ALL)?;
+        encode_field(w, &self.search_id, Elem::SearchID, &Version::ALL)?;
+        encode_field(w, &self.index, Elem::SearchIndex, &Version::ALL)
     }
 }
 
 impl SearchRequest {
     /// A new search.
     pub fn new(pairs: Vec<SearchPairList>, limit: Option<u32>) -> Self {
-        SearchRequest { pairs, limit, search_id: None, index: None }
+        SearchRequest { pairs, limit, ..Default::default() }
     }
 
     /// The results of running search `search_id` from `index` on.
     pub fn continue_at(search_id: SearchId, index: u32) -> Self {
-        SearchRequest { pairs: Vec::new(), limit: None, search_id: Some(search_id), index: Some(index) }
+        SearchRequest { search_id: Some(search_id), index: Some(index), ..Default::default() }
     }
 
     /// What the criteria search for; `None` when there are none or they mix users and groups.
@@ -199,14 +296,19 @@ csp_enum! {
 csp_struct! {
     /// `Invite-Request (InviteID, InviteType, Recipient, GroupID?, PresenceSubList?, URLList?,
     /// InviteNote?, ScreenName?, Validity?)` (spec notes 2.2). In 1.1 `Validity` is mandatory;
-    /// set it when talking 1.1.
+    /// set it when talking 1.1. 1.3 adds `Sender?` before `Recipient` and `ApplicationID?` after
+    /// it (1.3; inferred from the Baraza union model, spec notes appendix A).
     pub struct InviteRequest {
         /// The inviter's id for the invitation.
         pub invite_id: InviteId = InviteID,
         /// What for.
         pub invite_type: InviteType = InviteType,
+        /// The inviter. 1.3; inferred from the Baraza union model.
+        pub sender: Option<Sender> = Sender [V1_3],
         /// Who is invited.
         pub recipient: Recipient = Recipient,
+        /// The application invited to (e.g. a game). 1.3; inferred from the Baraza union model.
+        pub application_id: Option<String> = ApplicationID [V1_3],
         /// The group (for `GR`).
         pub group_id: Option<GroupId> = GroupID,
         /// The presence attributes offered (for `PR`): names only.
@@ -231,7 +333,9 @@ impl InviteRequest {
 
 csp_struct! {
     /// `Invite-Response (InviteID, Acceptance, Sender, ResponseNote?)`: the server delivers the
-    /// invitee's answer to the inviter (server-originated).
+    /// invitee's answer to the inviter (server-originated). 1.3 adds `Recipient?` and
+    /// `InviteNote?` before `ResponseNote` and `ScreenName?` after it (1.3; inferred from the
+    /// Baraza union model, spec notes appendix A).
     pub struct InviteResponse {
         /// The invitation.
         pub invite_id: InviteId = InviteID,
@@ -239,21 +343,29 @@ csp_struct! {
         pub acceptance: bool = Acceptance,
         /// The invitee.
         pub sender: Sender = Sender,
+        /// Whom the answer is for. 1.3; inferred from the Baraza union model.
+        pub recipient: Option<Recipient> = Recipient [V1_3],
+        /// The invitation's note. 1.3; inferred from the Baraza union model.
+        pub invite_note: Option<String> = InviteNote [V1_3],
         /// Free text.
         pub response_note: Option<String> = ResponseNote,
+        /// The invitee's screen name in the group. 1.3; inferred from the Baraza union model.
+        pub screen_name: Option<ScreenName> = ScreenName [V1_3],
     }
 }
 
 impl InviteResponse {
     /// An answer from `sender`.
     pub fn new(invite_id: impl Into<InviteId>, acceptance: bool, sender: Sender) -> Self {
-        InviteResponse { invite_id: invite_id.into(), acceptance, sender, response_note: None }
+        InviteResponse { invite_id: invite_id.into(), acceptance, sender, ..Default::default() }
     }
 }
 
 csp_struct! {
     /// `InviteUser-Request (InviteID, InviteType, Sender, GroupID?, PresenceSubList?, URLList?,
-    /// InviteNote?, Validity?)`: the server delivers an invitation to the invitee.
+    /// InviteNote?, Validity?)`: the server delivers an invitation to the invitee. 1.3 adds
+    /// `Recipient?` and `ApplicationID?` after `Sender` and `ScreenName?` before `Validity` (1.3;
+    /// inferred from the Baraza union model, spec notes appendix A).
     pub struct InviteUserRequest {
         /// The invitation.
         pub invite_id: InviteId = InviteID,
@@ -261,6 +373,10 @@ csp_struct! {
         pub invite_type: InviteType = InviteType,
         /// The inviter.
         pub sender: Sender = Sender,
+        /// Who is invited. 1.3; inferred from the Baraza union model.
+        pub recipient: Option<Recipient> = Recipient [V1_3],
+        /// The application invited to. 1.3; inferred from the Baraza union model.
+        pub application_id: Option<String> = ApplicationID [V1_3],
         /// The group (for `GR`).
         pub group_id: Option<GroupId> = GroupID,
         /// The presence attributes offered (for `PR`): names only.
@@ -269,6 +385,8 @@ csp_struct! {
         pub url_list: Option<UrlList> = URLList,
         /// Free text.
         pub invite_note: Option<String> = InviteNote,
+        /// The inviter's screen name in the group. 1.3; inferred from the Baraza union model.
+        pub screen_name: Option<ScreenName> = ScreenName [V1_3],
         /// Validity in seconds.
         pub validity: Option<u32> = Validity,
     }
@@ -281,6 +399,8 @@ impl InviteUserRequest {
     }
 
     /// The invitation as delivered to an invitee: `request` (sent by `sender`) re-addressed.
+    /// Only the fields every version has are carried over (the 1.3 `ApplicationID`,
+    /// `ScreenName` and `Recipient` are left for the caller to set in a 1.3 session).
     pub fn from_request(request: &InviteRequest, sender: Sender) -> Self {
         InviteUserRequest {
             invite_id: request.invite_id.clone(),
@@ -291,13 +411,15 @@ impl InviteUserRequest {
             url_list: request.url_list.clone(),
             invite_note: request.invite_note.clone(),
             validity: request.validity,
+            ..Default::default()
         }
     }
 }
 
 csp_struct! {
     /// `InviteUser-Response (InviteID, Acceptance, Sender, ResponseNote?, ScreenName?)`: the
-    /// invitee answers. 1.1 has no `Sender` (mandatory in 1.2+).
+    /// invitee answers. 1.1 has no `Sender` (mandatory in 1.2+). 1.3 adds `Recipient?` after
+    /// `Sender` (1.3; inferred from the Baraza union model, spec notes appendix A).
     pub struct InviteUserResponse {
         /// The invitation.
         pub invite_id: InviteId = InviteID,
@@ -305,6 +427,8 @@ csp_struct! {
         pub acceptance: bool = Acceptance,
         /// The inviter the answer goes to (1.2+).
         pub sender: Option<Sender> = Sender [V1_2, V1_3],
+        /// Who answers. 1.3; inferred from the Baraza union model.
+        pub recipient: Option<Recipient> = Recipient [V1_3],
         /// Free text.
         pub response_note: Option<String> = ResponseNote,
         /// The screen name the invitee joins the group with.
@@ -315,21 +439,33 @@ csp_struct! {
 impl InviteUserResponse {
     /// An answer (add `sender` for 1.2+).
     pub fn new(invite_id: impl Into<InviteId>, acceptance: bool, sender: Option<Sender>) -> Self {
-        InviteUserResponse { invite_id: invite_id.into(), acceptance, sender, response_note: None, screen_name: None }
+        InviteUserResponse { invite_id: invite_id.into(), acceptance, sender, ..Default::default() }
     }
 }
 
 csp_struct! {
     /// `CancelInvite-Request (InviteID, Recipient?, InviteNote?, URLList?, ScreenName?)`: the
     /// inviter withdraws an invitation; answered by `Status`. (The Symbian 1.1 DTD rendering has
-    /// `Recipient` mandatory; set it when talking 1.1.)
+    /// `Recipient` mandatory; set it when talking 1.1.) 1.3 adds `Sender?`, `ApplicationID?`,
+    /// `GroupID?` and `PresenceSubList?` (1.3; inferred from the Baraza union model `(InviteID,
+    /// Sender, Recipient, InviteNote, ApplicationID, GroupID, PresenceSubList, URLList,
+    /// ScreenName)`, spec notes appendix A).
     pub struct CancelInviteRequest {
         /// The invitation.
         pub invite_id: InviteId = InviteID,
+        /// The inviter. 1.3; inferred from the Baraza union model.
+        pub sender: Option<Sender> = Sender [V1_3],
         /// Whom the cancel concerns.
         pub recipient: Option<Recipient> = Recipient,
         /// Free text.
         pub invite_note: Option<String> = InviteNote,
+        /// The application the invitation was for. 1.3; inferred from the Baraza union model.
+        pub application_id: Option<String> = ApplicationID [V1_3],
+        /// The group the invitation was for. 1.3; inferred from the Baraza union model.
+        pub group_id: Option<GroupId> = GroupID [V1_3],
+        /// The presence attributes no longer offered (names only). 1.3; inferred from the
+        /// Baraza union model.
+        pub presence_attrs: Option<AttrSet> = PresenceSubList [V1_3],
         /// The content no longer shared.
         pub url_list: Option<UrlList> = URLList,
         /// The inviter's screen name.
@@ -346,23 +482,37 @@ impl CancelInviteRequest {
 
 csp_struct! {
     /// `CancelInviteUser-Request (InviteID, Sender, InviteNote?, URLList?)`: the server delivers
-    /// a cancel to the invitee.
+    /// a cancel to the invitee. 1.3 adds `Recipient?`, `ApplicationID?`, `GroupID?`,
+    /// `PresenceSubList?` and `ScreenName?` (1.3; inferred from the Baraza union model
+    /// `(InviteID, Sender, Recipient, InviteNote, ApplicationID, GroupID, PresenceSubList,
+    /// URLList, ScreenName)`, spec notes appendix A).
     pub struct CancelInviteUserRequest {
         /// The invitation.
         pub invite_id: InviteId = InviteID,
         /// The inviter.
         pub sender: Sender = Sender,
+        /// Who was invited. 1.3; inferred from the Baraza union model.
+        pub recipient: Option<Recipient> = Recipient [V1_3],
         /// Free text.
         pub invite_note: Option<String> = InviteNote,
+        /// The application the invitation was for. 1.3; inferred from the Baraza union model.
+        pub application_id: Option<String> = ApplicationID [V1_3],
+        /// The group the invitation was for. 1.3; inferred from the Baraza union model.
+        pub group_id: Option<GroupId> = GroupID [V1_3],
+        /// The presence attributes no longer offered (names only). 1.3; inferred from the
+        /// Baraza union model.
+        pub presence_attrs: Option<AttrSet> = PresenceSubList [V1_3],
         /// The content no longer shared.
         pub url_list: Option<UrlList> = URLList,
+        /// The inviter's screen name in the group. 1.3; inferred from the Baraza union model.
+        pub screen_name: Option<ScreenName> = ScreenName [V1_3],
     }
 }
 
 impl CancelInviteUserRequest {
     /// A cancel from `sender`.
     pub fn new(invite_id: impl Into<InviteId>, sender: Sender) -> Self {
-        CancelInviteUserRequest { invite_id: invite_id.into(), sender, invite_note: None, url_list: None }
+        CancelInviteUserRequest { invite_id: invite_id.into(), sender, ..Default::default() }
     }
 }
 
@@ -371,7 +521,7 @@ mod tests {
     use super::*;
     use crate::elements::{Group, User};
     use crate::presence::PresenceAttr;
-    use crate::testutil::{assert_not_in_version, decode_xml, round_trip};
+    use crate::testutil::{assert_not_in_version, decode_xml, message, round_trip};
     use crate::{Error, Primitive};
     use Version::{V1_1, V1_2, V1_3};
 
@@ -549,10 +699,10 @@ mod tests {
         assert_eq!(e, Error::MissingElement { path: format!("{PATH}/Invite-Request"), element: "Recipient" });
         let e = decode_xml(
             V1_2,
-            "<Invite-Request><InviteID>i</InviteID><InviteType>IM</InviteType><Recipient/><Sender><User><UserID>wv:a@x</UserID></User></Sender></Invite-Request>",
+            "<Invite-Request><InviteID>i</InviteID><InviteType>IM</InviteType><Recipient/><Acceptance>T</Acceptance></Invite-Request>",
         )
         .unwrap_err();
-        assert_eq!(e, Error::UnexpectedElement { path: format!("{PATH}/Invite-Request"), found: "Sender".into() });
+        assert_eq!(e, Error::UnexpectedElement { path: format!("{PATH}/Invite-Request"), found: "Acceptance".into() });
     }
 
     #[test]
@@ -639,5 +789,294 @@ mod tests {
         let e = decode_xml(V1_2, "<CancelInviteUser-Request><InviteID>i</InviteID></CancelInviteUser-Request>")
             .unwrap_err();
         assert_eq!(e, Error::MissingElement { path: format!("{PATH}/CancelInviteUser-Request"), element: "Sender" });
+    }
+
+    // --- 1.3 additions -------------------------------------------------------------------------
+
+    fn pairs_13() -> SearchRequest {
+        SearchRequest {
+            pairs: vec![
+                SearchPairList::new(SearchElement::UserCity, "Helsinki").with_pair_id(1),
+                SearchPairList::new(SearchElement::UserAgeMin, "30").with_pair_id(2),
+            ],
+            advanced_criteria: Some("1 AND 2".into()),
+            ..SearchRequest::new(Vec::new(), Some(10))
+        }
+    }
+
+    #[test]
+    fn search_request_1_3_pairs() {
+        // The 1.3 form: SearchPairs inside one SearchPairList, with PairIDs, and AdvancedCriteria.
+        let wrapped = "<Search-Request><SearchPairList>\
+            <SearchPair><SearchElement>USER_CITY</SearchElement><SearchString>Helsinki</SearchString><PairID>1</PairID></SearchPair>\
+            <SearchPair><SearchElement>USER_AGE_MIN</SearchElement><SearchString>30</SearchString><PairID>2</PairID></SearchPair>\
+            </SearchPairList><AdvancedCriteria>1 AND 2</AdvancedCriteria><SearchLimit>10</SearchLimit></Search-Request>";
+        assert_eq!(decode_xml(V1_3, wrapped).unwrap(), Primitive::SearchRequest(pairs_13()));
+        // The same criteria as flat pairs (one per SearchPairList, PairID accepted there too), and
+        // mixed: the same value.
+        let flat = "<Search-Request>\
+            <SearchPairList><SearchElement>USER_CITY</SearchElement><SearchString>Helsinki</SearchString><PairID>1</PairID></SearchPairList>\
+            <SearchPairList><SearchPair><SearchElement>USER_AGE_MIN</SearchElement><SearchString>30</SearchString><PairID>2</PairID></SearchPair></SearchPairList>\
+            <AdvancedCriteria>1 AND 2</AdvancedCriteria><SearchLimit>10</SearchLimit></Search-Request>";
+        assert_eq!(decode_xml(V1_3, flat).unwrap(), Primitive::SearchRequest(pairs_13()));
+        round_trip(pairs_13(), &[V1_3]);
+
+        // Encoding writes the 1.3 form in 1.3 and the flat form in 1.1/1.2.
+        let plain = SearchRequest::new(
+            vec![
+                SearchPairList::new(SearchElement::UserAlias, "bob"),
+                SearchPairList::new(SearchElement::UserFirstName, "Bo"),
+            ],
+            None,
+        );
+        let xml13 = String::from_utf8(message(plain.clone().into()).to_xml(V1_3).unwrap()).unwrap();
+        assert!(
+            xml13.contains(
+                "<SearchPairList><SearchPair><SearchElement>USER_ALIAS</SearchElement><SearchString>bob</SearchString>\
+                 </SearchPair><SearchPair><SearchElement>USER_FIRST_NAME</SearchElement><SearchString>Bo</SearchString>\
+                 </SearchPair></SearchPairList>"
+            ),
+            "{xml13}"
+        );
+        let xml12 = String::from_utf8(message(plain.clone().into()).to_xml(V1_2).unwrap()).unwrap();
+        assert!(
+            xml12.contains(
+                "<SearchPairList><SearchElement>USER_ALIAS</SearchElement><SearchString>bob</SearchString></SearchPairList>\
+                 <SearchPairList><SearchElement>USER_FIRST_NAME</SearchElement>"
+            ),
+            "{xml12}"
+        );
+        round_trip(plain, &Version::ALL);
+
+        // PairID and AdvancedCriteria are 1.3 only.
+        let with_id =
+            SearchRequest::new(vec![SearchPairList::new(SearchElement::UserId, "wv:a").with_pair_id(1)], None);
+        let advanced =
+            SearchRequest { advanced_criteria: Some("1".into()), ..SearchRequest::continue_at(SearchId(1), 0) };
+        for v in [V1_1, V1_2] {
+            assert_not_in_version(with_id.clone(), v, "PairID");
+            assert_not_in_version(advanced.clone(), v, "AdvancedCriteria");
+        }
+    }
+
+    #[test]
+    fn search_pair_list_malformed() {
+        const SPL: &str = "/WV-CSP-Message/Session/Transaction/TransactionContent/Search-Request/SearchPairList";
+        let decode = |inner: &str| {
+            decode_xml(V1_3, &format!("<Search-Request><SearchPairList>{inner}</SearchPairList></Search-Request>"))
+        };
+        // A pair both flat and wrapped.
+        let e = decode(
+            "<SearchElement>USER_ID</SearchElement><SearchPair><SearchElement>USER_ID</SearchElement>\
+             <SearchString>a</SearchString></SearchPair>",
+        )
+        .unwrap_err();
+        assert_eq!(e, Error::UnexpectedElement { path: SPL.into(), found: "SearchElement".into() });
+        // An empty list, and a SearchPair without its string.
+        assert_eq!(decode("").unwrap_err(), Error::MissingElement { path: SPL.into(), element: "SearchElement" });
+        let e = decode("<SearchPair><SearchElement>USER_ID</SearchElement></SearchPair>").unwrap_err();
+        assert_eq!(e, Error::MissingElement { path: format!("{SPL}/SearchPair"), element: "SearchString" });
+        // PairID is an integer.
+        let e = decode(
+            "<SearchPair><SearchElement>USER_ID</SearchElement><SearchString>a</SearchString><PairID>one</PairID></SearchPair>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::InvalidValue {
+                path: format!("{SPL}/SearchPair/PairID"),
+                value: "one".into(),
+                expected: "an integer"
+            }
+        );
+    }
+
+    #[test]
+    fn invite_request_and_response_1_3() {
+        let p = decode_xml(
+            V1_3,
+            "<Invite-Request><InviteID>inv-9</InviteID><InviteType>IM</InviteType>\
+             <Sender><User><UserID>wv:alice@x</UserID></User></Sender>\
+             <Recipient><User><UserID>wv:bob@x</UserID></User></Recipient>\
+             <ApplicationID>com.example.chess</ApplicationID><InviteNote>A game?</InviteNote></Invite-Request>",
+        )
+        .unwrap();
+        let want = InviteRequest {
+            sender: Some(alice()),
+            application_id: Some("com.example.chess".into()),
+            invite_note: Some("A game?".into()),
+            ..InviteRequest::new("inv-9", InviteType::Im, Recipient::user("wv:bob@x"))
+        };
+        assert_eq!(p, Primitive::InviteRequest(want.clone()));
+        round_trip(want, &[V1_3]);
+        let base = || InviteRequest::new("i", InviteType::Im, Recipient::user("wv:bob@x"));
+        for v in [V1_1, V1_2] {
+            assert_not_in_version(InviteRequest { sender: Some(alice()), ..base() }, v, "Sender");
+            assert_not_in_version(InviteRequest { application_id: Some("a".into()), ..base() }, v, "ApplicationID");
+        }
+
+        let sn = ScreenName { sname: "Bob".into(), group_id: "wv:g@x".into() };
+        let p = decode_xml(
+            V1_3,
+            "<Invite-Response><InviteID>inv-9</InviteID><Acceptance>T</Acceptance>\
+             <Sender><User><UserID>wv:bob@x</UserID></User></Sender>\
+             <Recipient><User><UserID>wv:alice@x</UserID></User></Recipient><InviteNote>A game?</InviteNote>\
+             <ResponseNote>Sure</ResponseNote><ScreenName><SName>Bob</SName><GroupID>wv:g@x</GroupID></ScreenName>\
+             </Invite-Response>",
+        )
+        .unwrap();
+        let want = InviteResponse {
+            recipient: Some(Recipient::user("wv:alice@x")),
+            invite_note: Some("A game?".into()),
+            response_note: Some("Sure".into()),
+            screen_name: Some(sn.clone()),
+            ..InviteResponse::new("inv-9", true, Sender::User(User::new("wv:bob@x")))
+        };
+        assert_eq!(p, Primitive::InviteResponse(want.clone()));
+        round_trip(want, &[V1_3]);
+        let base = || InviteResponse::new("i", false, alice());
+        for v in [V1_1, V1_2] {
+            assert_not_in_version(InviteResponse { recipient: Some(Recipient::user("b")), ..base() }, v, "Recipient");
+            assert_not_in_version(InviteResponse { invite_note: Some("n".into()), ..base() }, v, "InviteNote");
+            assert_not_in_version(InviteResponse { screen_name: Some(sn.clone()), ..base() }, v, "ScreenName");
+        }
+    }
+
+    #[test]
+    fn invite_user_request_and_response_1_3() {
+        let sn = ScreenName { sname: "Al".into(), group_id: "wv:alice/chat@x".into() };
+        let p = decode_xml(
+            V1_3,
+            "<InviteUser-Request><InviteID>inv-9</InviteID><InviteType>GR</InviteType>\
+             <Sender><User><UserID>wv:alice@x</UserID></User></Sender>\
+             <Recipient><User><UserID>wv:bob@x</UserID></User></Recipient><ApplicationID>app</ApplicationID>\
+             <GroupID>wv:alice/chat@x</GroupID><ScreenName><SName>Al</SName><GroupID>wv:alice/chat@x</GroupID></ScreenName>\
+             <Validity>60</Validity></InviteUser-Request>",
+        )
+        .unwrap();
+        let want = InviteUserRequest {
+            recipient: Some(Recipient::user("wv:bob@x")),
+            application_id: Some("app".into()),
+            group_id: Some("wv:alice/chat@x".into()),
+            screen_name: Some(sn.clone()),
+            validity: Some(60),
+            ..InviteUserRequest::new("inv-9", InviteType::Group, alice())
+        };
+        assert_eq!(p, Primitive::InviteUserRequest(want.clone()));
+        round_trip(want, &[V1_3]);
+        let base = || InviteUserRequest::new("i", InviteType::Im, alice());
+        for v in [V1_1, V1_2] {
+            assert_not_in_version(
+                InviteUserRequest { recipient: Some(Recipient::user("b")), ..base() },
+                v,
+                "Recipient",
+            );
+            assert_not_in_version(InviteUserRequest { application_id: Some("a".into()), ..base() }, v, "ApplicationID");
+            assert_not_in_version(InviteUserRequest { screen_name: Some(sn.clone()), ..base() }, v, "ScreenName");
+        }
+        // Re-addressing an invitation carries no 1.3 field, so it encodes in every version.
+        let request = InviteRequest {
+            sender: Some(alice()),
+            application_id: Some("app".into()),
+            ..InviteRequest::new("inv-9", InviteType::Im, Recipient::user("wv:bob@x"))
+        };
+        round_trip(InviteUserRequest::from_request(&request, alice()), &[V1_2, V1_3]);
+
+        let p = decode_xml(
+            V1_3,
+            "<InviteUser-Response><InviteID>inv-9</InviteID><Acceptance>F</Acceptance>\
+             <Sender><User><UserID>wv:alice@x</UserID></User></Sender>\
+             <Recipient><User><UserID>wv:bob@x</UserID></User></Recipient></InviteUser-Response>",
+        )
+        .unwrap();
+        let want = InviteUserResponse {
+            recipient: Some(Recipient::user("wv:bob@x")),
+            ..InviteUserResponse::new("inv-9", false, Some(alice()))
+        };
+        assert_eq!(p, Primitive::InviteUserResponse(want.clone()));
+        round_trip(want.clone(), &[V1_3]);
+        assert_not_in_version(want, V1_2, "Recipient");
+    }
+
+    #[test]
+    fn cancel_invites_1_3() {
+        let p = decode_xml(
+            V1_3,
+            "<CancelInvite-Request><InviteID>inv-9</InviteID><Sender><User><UserID>wv:alice@x</UserID></User></Sender>\
+             <Recipient><User><UserID>wv:bob@x</UserID></User></Recipient><InviteNote>Sorry</InviteNote>\
+             <ApplicationID>app</ApplicationID><GroupID>wv:g@x</GroupID>\
+             <PresenceSubList xmlns=\"http://www.openmobilealliance.org/DTD/IMPS-PA1.3\"><OnlineStatus/></PresenceSubList>\
+             <ScreenName><SName>Al</SName><GroupID>wv:g@x</GroupID></ScreenName></CancelInvite-Request>",
+        )
+        .unwrap();
+        let sn = ScreenName { sname: "Al".into(), group_id: "wv:g@x".into() };
+        let online: AttrSet = [PresenceAttr::OnlineStatus].into_iter().collect();
+        let want = CancelInviteRequest {
+            sender: Some(alice()),
+            invite_note: Some("Sorry".into()),
+            application_id: Some("app".into()),
+            group_id: Some("wv:g@x".into()),
+            presence_attrs: Some(online.clone()),
+            screen_name: Some(sn.clone()),
+            ..CancelInviteRequest::new("inv-9", Some(Recipient::user("wv:bob@x")))
+        };
+        assert_eq!(p, Primitive::CancelInviteRequest(want.clone()));
+        round_trip(want, &[V1_3]);
+        let base = || CancelInviteRequest::new("i", None);
+        for v in [V1_1, V1_2] {
+            assert_not_in_version(CancelInviteRequest { sender: Some(alice()), ..base() }, v, "Sender");
+            assert_not_in_version(
+                CancelInviteRequest { application_id: Some("a".into()), ..base() },
+                v,
+                "ApplicationID",
+            );
+            assert_not_in_version(CancelInviteRequest { group_id: Some("g".into()), ..base() }, v, "GroupID");
+            assert_not_in_version(
+                CancelInviteRequest { presence_attrs: Some(online.clone()), ..base() },
+                v,
+                "PresenceSubList",
+            );
+        }
+
+        let p = decode_xml(
+            V1_3,
+            "<CancelInviteUser-Request><InviteID>inv-9</InviteID><Sender><User><UserID>wv:alice@x</UserID></User></Sender>\
+             <Recipient><User><UserID>wv:bob@x</UserID></User></Recipient><ApplicationID>app</ApplicationID>\
+             <GroupID>wv:g@x</GroupID><PresenceSubList><OnlineStatus/></PresenceSubList>\
+             <URLList><URL>http://x/a</URL></URLList><ScreenName><SName>Al</SName><GroupID>wv:g@x</GroupID></ScreenName>\
+             </CancelInviteUser-Request>",
+        )
+        .unwrap();
+        let want = CancelInviteUserRequest {
+            recipient: Some(Recipient::user("wv:bob@x")),
+            application_id: Some("app".into()),
+            group_id: Some("wv:g@x".into()),
+            presence_attrs: Some(online.clone()),
+            url_list: Some(UrlList { urls: vec!["http://x/a".into()] }),
+            screen_name: Some(sn.clone()),
+            ..CancelInviteUserRequest::new("inv-9", alice())
+        };
+        assert_eq!(p, Primitive::CancelInviteUserRequest(want.clone()));
+        round_trip(want, &[V1_3]);
+        let base = || CancelInviteUserRequest::new("i", alice());
+        for v in [V1_1, V1_2] {
+            assert_not_in_version(
+                CancelInviteUserRequest { recipient: Some(Recipient::user("b")), ..base() },
+                v,
+                "Recipient",
+            );
+            assert_not_in_version(
+                CancelInviteUserRequest { application_id: Some("a".into()), ..base() },
+                v,
+                "ApplicationID",
+            );
+            assert_not_in_version(CancelInviteUserRequest { group_id: Some("g".into()), ..base() }, v, "GroupID");
+            assert_not_in_version(
+                CancelInviteUserRequest { presence_attrs: Some(online.clone()), ..base() },
+                v,
+                "PresenceSubList",
+            );
+            assert_not_in_version(CancelInviteUserRequest { screen_name: Some(sn.clone()), ..base() }, v, "ScreenName");
+        }
     }
 }

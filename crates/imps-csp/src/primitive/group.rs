@@ -506,8 +506,16 @@ impl JoinGroupRequest {
 csp_struct! {
     /// `JoinGroup-Response`: 1.2+ `(UserMapList?, WelcomeNote?)` (spec notes 2.6). The 1.1
     /// model is not public; libwbxml's 1.1 sample (wv-105) has `(UserList?, WelcomeNote?)`,
-    /// which is modelled here for 1.1.
+    /// which is modelled here for 1.1. 1.3 adds `Joined?` and `ScreenName?` first (1.3; inferred
+    /// from the Baraza union model `(Joined, ScreenName, UserList, UserMapList, WelcomeNote)`,
+    /// spec notes appendix A).
     pub struct JoinGroupResponse {
+        /// The joined users (in its 1.3 form, see [`Joined`]). 1.3; inferred from the Baraza
+        /// union model.
+        pub joined: Option<Joined> = Joined [V1_3],
+        /// The screen name the user joined with (e.g. one the server chose). 1.3; inferred from
+        /// the Baraza union model.
+        pub screen_name: Option<ScreenName> = ScreenName [V1_3],
         /// 1.1: the joined users.
         pub user_list: Option<UserList> = UserList [V1_1],
         /// 1.2+: the joined users (when `JoinedRequest` asked for them).
@@ -1047,6 +1055,7 @@ mod tests {
             user_list: Some(UserList { users: vec![], screen_names: vec![sn("Johnny"), sn("He")] }),
             user_map_list: None,
             welcome_note: Some(WelcomeNote::text("Welcome")),
+            ..Default::default()
         };
         assert_eq!(got, Primitive::JoinGroupResponse(want.clone()));
         round_trip(want.clone(), &[V1_1]);
@@ -1071,6 +1080,7 @@ mod tests {
                 content_encoding: Some(ContentEncoding::None),
                 ..WelcomeNote::text("Hi ♞")
             }),
+            ..Default::default()
         };
         assert_eq!(got, Primitive::JoinGroupResponse(want.clone()));
         assert_eq!(want.user_map_list.as_ref().unwrap().mappings().len(), 2);
@@ -1469,5 +1479,45 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(err, Error::InvalidValue { ref value, expected: "T or F", .. } if value == "yes"), "{err:?}");
+    }
+
+    #[test]
+    fn join_group_response_1_3() {
+        let got = decode_xml(
+            V1_3,
+            "<JoinGroup-Response><Joined><UserMapList><UserMapping><Mapping><SName>Al</SName><UserID>wv:alice@x</UserID>\
+             </Mapping></UserMapping></UserMapList></Joined>\
+             <ScreenName><SName>Bob</SName><GroupID>wv:alice/chat@x</GroupID></ScreenName>\
+             <WelcomeNote><ContentType>text/plain</ContentType><ContentData>Hi</ContentData></WelcomeNote></JoinGroup-Response>",
+        )
+        .unwrap();
+        let sn = ScreenName { sname: "Bob".into(), group_id: "wv:alice/chat@x".into() };
+        let want = JoinGroupResponse {
+            joined: Some(Joined::mapped(vec![Mapping::new("Al", Some("wv:alice@x".into()))])),
+            screen_name: Some(sn.clone()),
+            welcome_note: Some(WelcomeNote::text("Hi")),
+            ..Default::default()
+        };
+        assert_eq!(got, Primitive::JoinGroupResponse(want.clone()));
+        round_trip(want, &[V1_3]);
+        for v in [V1_1, V1_2] {
+            let joined = JoinGroupResponse { joined: Some(Joined::mapped(vec![])), ..Default::default() };
+            assert_not_in_version(joined, v, "Joined");
+            let named = JoinGroupResponse { screen_name: Some(sn.clone()), ..Default::default() };
+            assert_not_in_version(named, v, "ScreenName");
+        }
+        let err = decode_xml(
+            V1_3,
+            "<JoinGroup-Response><ScreenName><SName>a</SName><GroupID>g</GroupID></ScreenName>\
+             <ScreenName><SName>b</SName><GroupID>g</GroupID></ScreenName></JoinGroup-Response>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            Error::UnexpectedElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/JoinGroup-Response".into(),
+                found: "ScreenName".into()
+            }
+        );
     }
 }

@@ -16,14 +16,124 @@
 //!   `ForwardMessage-Response` and removes `AcceptedContentLength`. The 1.3 content models are
 //!   not public; fields marked "inferred" follow the Baraza union model (spec notes appendix A).
 
-use crate::codec::{csp_struct, encode_element, encode_field, Child, Codec, Field, Sink, Source};
+use crate::codec::{csp_open_enum, csp_struct, encode_element, encode_field, Child, Codec, Field, Sink, Source};
 use crate::elements::{ContentEncoding, Recipient, ScreenName, Sender, User};
 use crate::ids::{ContactListId, GroupId, MessageId, UserId};
+use crate::raw::RawNode;
 use crate::schema::Elem;
 use crate::{CspResult, DateTime, Error, ResultCode, Version};
 
 /// `DeliveryMethod` (`P` push / `N` notify), defined with the client capabilities.
 pub use crate::primitive::access::DeliveryMethod;
+
+csp_open_enum! {
+    /// `Size` values of a [`Font`] (1.3): the size words of the 1.3 `EXT_T_0` value table
+    /// (spec notes 6.3.2; which element takes them is inferred from their names). Other values
+    /// are kept as they come.
+    pub enum FontSize {
+        "`Tiny`" Tiny = "Tiny",
+        "`Small`" Small = "Small",
+        "`Medium`" Medium = "Medium",
+        "`Big`" Big = "Big",
+        "`Huge`" Huge = "Huge",
+    }
+}
+
+csp_open_enum! {
+    /// `Style` values of a [`Font`] (1.3): the style words of the 1.3 `EXT_T_0` value table
+    /// (spec notes 6.3.2; inferred from their names). Other values are kept as they come.
+    pub enum FontStyle {
+        "`Bold`" Bold = "Bold",
+        "`Italic`" Italic = "Italic",
+        "`Underline`" Underline = "Underline",
+    }
+}
+
+csp_open_enum! {
+    /// `Color` values of a [`Font`] (1.3): the sixteen colour names of the 1.3 `EXT_T_0` value
+    /// table (spec notes 6.3.2; the HTML 4 colour names). Other values (e.g. `#RRGGBB`, if
+    /// peers send them) are kept as they come.
+    pub enum FontColor {
+        "`Black`" Black = "Black",
+        "`Silver`" Silver = "Silver",
+        "`Gray`" Gray = "Gray",
+        "`White`" White = "White",
+        "`Maroon`" Maroon = "Maroon",
+        "`Red`" Red = "Red",
+        "`Purple`" Purple = "Purple",
+        "`Fuchsia`" Fuchsia = "Fuchsia",
+        "`Green`" Green = "Green",
+        "`Lime`" Lime = "Lime",
+        "`Olive`" Olive = "Olive",
+        "`Yellow`" Yellow = "Yellow",
+        "`Navy`" Navy = "Navy",
+        "`Blue`" Blue = "Blue",
+        "`Teal`" Teal = "Teal",
+        "`Aqua`" Aqua = "Aqua",
+    }
+}
+
+csp_struct! {
+    /// `Font (Size?, Style*, Color?)` (1.3): how a text message is shown (spec notes 9
+    /// "font/style"). 1.3; inferred from the Baraza union model (order as there, all optional).
+    pub struct Font {
+        /// The size.
+        pub size: Option<FontSize> = Size,
+        /// The styles.
+        pub styles: Vec<FontStyle> = Style,
+        /// The colour.
+        pub color: Option<FontColor> = Color,
+    }
+}
+
+/// `ExtBlockETEM` (1.3): extension data of an end-to-end message in its `MessageInfo`. Its
+/// content model is not public (Baraza keeps it as a string), so the content is kept as it came,
+/// text and elements alike, like [`ExtBlock`](crate::ExtBlock). 1.3; inferred from the Baraza
+/// union model.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ExtBlockEtem {
+    /// The content.
+    pub content: Vec<RawNode>,
+}
+
+impl ExtBlockEtem {
+    /// An extension block with this content.
+    pub fn new(content: Vec<RawNode>) -> Self {
+        ExtBlockEtem { content }
+    }
+
+    /// An extension block holding one text.
+    pub fn text(text: impl Into<String>) -> Self {
+        ExtBlockEtem { content: vec![RawNode::Text(text.into())] }
+    }
+}
+
+#[cfg(any(test, feature = "arbitrary"))]
+impl<'a> arbitrary::Arbitrary<'a> for ExtBlockEtem {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        if u.arbitrary()? {
+            // One non-empty text node (alphanumeric, so no whitespace is trimmed on the way).
+            let text: String = String::arbitrary(u)?.chars().filter(|c| c.is_alphanumeric()).take(40).collect();
+            return Ok(if text.is_empty() { ExtBlockEtem::default() } else { ExtBlockEtem::text(text) });
+        }
+        let n = u.int_in_range(0..=2u8)?;
+        let content = (0..n)
+            .map(|_| crate::raw::RawElement::arbitrary(u).map(RawNode::Element))
+            .collect::<arbitrary::Result<_>>()?;
+        Ok(ExtBlockEtem { content })
+    }
+}
+
+impl Codec for ExtBlockEtem {
+    fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
+        Ok(ExtBlockEtem { content: src.raw_content()? })
+    }
+    fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
+        w.raw_nodes(&self.content)
+    }
+}
 
 csp_struct! {
     /// `MessageInfo (MessageID?, MessageURI?, ContentType?, ContentEncoding?, ContentSize,
@@ -31,6 +141,9 @@ csp_struct! {
     ///
     /// `ContentSize` is mandatory in every public model; the public samples (libwbxml, Android)
     /// all carry it, so a message without it is refused with [`Error::MissingElement`].
+    ///
+    /// 1.3 adds `ContentName?`, `Font?` (before `Validity`) and `ExtBlockETEM*` (at the end)
+    /// (1.3; inferred from the Baraza union model, spec notes appendix A).
     pub struct MessageInfo {
         /// The server-assigned id (absent in `SendMessage-Request`).
         pub message_id: Option<MessageId> = MessageID,
@@ -51,8 +164,12 @@ csp_struct! {
         pub sender: Sender = Sender,
         /// When the message was sent.
         pub date_time: Option<DateTime> = DateTime,
+        /// How the text is shown. 1.3; inferred from the Baraza union model.
+        pub font: Option<Font> = Font [V1_3],
         /// How long the message stays valid, in seconds (an integer on the wire).
         pub validity: Option<u32> = Validity,
+        /// End-to-end extension data, kept as it came. 1.3; inferred from the Baraza union model.
+        pub ext_block_etems: Vec<ExtBlockEtem> = ExtBlockETEM [V1_3],
     }
 }
 
@@ -259,10 +376,14 @@ impl DeliveryReportRequest {
 
 csp_struct! {
     /// `ForwardMessage-Request (MessageID, Recipient)`: forward a notified message without
-    /// fetching it (spec notes 2.5).
+    /// fetching it (spec notes 2.5). 1.3 adds `Sender?` between them (1.3; inferred from the
+    /// Baraza union model `(MessageID, Sender, Recipient)`, spec notes appendix A).
     pub struct ForwardMessageRequest {
         /// The message to forward.
         pub message_id: MessageId = MessageID,
+        /// Who forwards it (e.g. as a screen name in a group). 1.3; inferred from the Baraza
+        /// union model.
+        pub sender: Option<Sender> = Sender [V1_3],
         /// Where to forward it.
         pub recipient: Recipient = Recipient,
     }
@@ -271,7 +392,7 @@ csp_struct! {
 impl ForwardMessageRequest {
     /// Forward message `id` to `recipient`.
     pub fn new(id: impl Into<MessageId>, recipient: Recipient) -> Self {
-        ForwardMessageRequest { message_id: id.into(), recipient }
+        ForwardMessageRequest { message_id: id.into(), sender: None, recipient }
     }
 }
 
@@ -656,11 +777,12 @@ mod tests {
                 contact_lists: vec!["wv:alice/friends@example.com".into()],
             },
             sender: Sender::User(User {
-                user_id: "wv:alice@example.com".into(),
                 client_id: Some(ClientId::url("http://c/1")),
+                ..User::new("wv:alice@example.com")
             }),
             date_time: Some(dt(2001, 9, 25, 13, 40, 13)),
             validity: Some(600),
+            ..Default::default()
         }
     }
 
@@ -1124,5 +1246,98 @@ mod tests {
                 })
             );
         }
+    }
+
+    // --- 1.3 additions -------------------------------------------------------------------------
+
+    #[test]
+    fn message_info_font_and_ext_block_etem() {
+        let got = decode_xml(
+            V1_3,
+            "<NewMessage><MessageInfo><MessageID>m-9</MessageID><ContentSize>2</ContentSize>\
+             <Recipient><User><UserID>wv:bob@x</UserID></User></Recipient>\
+             <Sender><User><UserID>wv:alice@x</UserID></User></Sender>\
+             <Font><Size>Big</Size><Style>Bold</Style><Style>Italic</Style><Color>Teal</Color></Font>\
+             <Validity>60</Validity><ExtBlockETEM>receipt-wanted</ExtBlockETEM>\
+             <ExtBlockETEM><X-Game><Move>e4</Move></X-Game></ExtBlockETEM></MessageInfo>\
+             <ContentData>hi</ContentData></NewMessage>",
+        )
+        .unwrap();
+        let info = MessageInfo {
+            message_id: Some("m-9".into()),
+            content_size: 2,
+            recipient: Recipient::user("wv:bob@x"),
+            sender: Sender::User(User::new("wv:alice@x")),
+            font: Some(Font {
+                size: Some(FontSize::Big),
+                styles: vec![FontStyle::Bold, FontStyle::Italic],
+                color: Some(FontColor::Teal),
+            }),
+            validity: Some(60),
+            ext_block_etems: vec![
+                ExtBlockEtem::text("receipt-wanted"),
+                ExtBlockEtem::new(vec![RawNode::Element(crate::raw::RawElement {
+                    name: "X-Game".into(),
+                    attributes: Vec::new(),
+                    children: vec![RawNode::Element(crate::raw::RawElement::text("Move", "e4"))],
+                })]),
+            ],
+            ..Default::default()
+        };
+        let want = NewMessage::new(info.clone(), Some("hi".into()));
+        assert_eq!(got, Primitive::NewMessage(want.clone()));
+        round_trip(want, &[V1_3]);
+        // Values outside the known lists are kept.
+        let odd = Font {
+            size: Some(FontSize::parse("12pt")),
+            color: Some(FontColor::parse("#FF0000")),
+            ..Default::default()
+        };
+        round_trip(NewMessage::new(MessageInfo { font: Some(odd), ..info.clone() }, None), &[V1_3]);
+        // Both are 1.3 only.
+        let base = MessageInfo { font: None, ext_block_etems: Vec::new(), ..info.clone() };
+        round_trip(NewMessage::new(base.clone(), None), ALL);
+        for v in [V1_1, V1_2] {
+            let with_font = MessageInfo { font: Some(Font::default()), ..base.clone() };
+            assert_not_in_version(NewMessage::new(with_font, None), v, "Font");
+            let with_ext = MessageInfo { ext_block_etems: vec![ExtBlockEtem::text("x")], ..base.clone() };
+            assert_not_in_version(NewMessage::new(with_ext, None), v, "ExtBlockETEM");
+        }
+        // Font holds only its own children.
+        let err = decode_xml(
+            V1_3,
+            "<MessageNotification><MessageInfo><ContentSize>2</ContentSize><Recipient/><Sender><User><UserID>a</UserID></User></Sender>\
+             <Font><Size>Big</Size><Size>Huge</Size></Font></MessageInfo></MessageNotification>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            Error::UnexpectedElement {
+                path: "/WV-CSP-Message/Session/Transaction/TransactionContent/MessageNotification/MessageInfo/Font"
+                    .into(),
+                found: "Size".into()
+            }
+        );
+    }
+
+    #[test]
+    fn forward_message_sender() {
+        let got = decode_xml(
+            V1_3,
+            "<ForwardMessage-Request><MessageID>m-1</MessageID>\
+             <Sender><Group><ScreenName><SName>Al</SName><GroupID>wv:g@x</GroupID></ScreenName></Group></Sender>\
+             <Recipient><User><UserID>wv:bob@x</UserID></User></Recipient></ForwardMessage-Request>",
+        )
+        .unwrap();
+        let sender = Sender::Group(Group::ScreenName(ScreenName { sname: "Al".into(), group_id: "wv:g@x".into() }));
+        let want = ForwardMessageRequest {
+            sender: Some(sender),
+            ..ForwardMessageRequest::new("m-1", Recipient::user("wv:bob@x"))
+        };
+        assert_eq!(got, Primitive::ForwardMessageRequest(want.clone()));
+        round_trip(want.clone(), &[V1_3]);
+        assert_not_in_version(want.clone(), V1_2, "Sender");
+        assert_not_in_version(want, V1_1, "Sender");
+        round_trip(ForwardMessageRequest::new("m-1", Recipient::user("wv:bob@x")), ALL);
     }
 }

@@ -14,7 +14,7 @@ use crate::codec::{csp_struct, encode_element, encode_field, Child, Codec, Field
 use crate::elements::{CspResult, NickName, Property, User};
 use crate::ids::{ContactListId, UserId};
 use crate::presence::AttrSet;
-use crate::primitive::presence::AttributeListPresence;
+use crate::primitive::presence::{AttributeListPresence, Wrappers};
 use crate::schema::Elem;
 use crate::{Error, ResultCode, Version};
 
@@ -23,13 +23,43 @@ csp_struct! {
     pub struct GetListRequest {}
 }
 
-csp_struct! {
-    /// `GetList-Response (ContactList*, DefaultContactList?)` (spec notes 2.4).
-    pub struct GetListResponse {
-        /// The user's contact lists.
-        pub contact_lists: Vec<ContactListId> = ContactList,
-        /// The default contact list.
-        pub default_contact_list: Option<ContactListId> = DefaultContactList,
+/// `GetList-Response (ContactList*, DefaultContactList?)` (spec notes 2.4). Decoding also reads
+/// 1.3's `ContactListIDList` wrapper into `contact_lists` (Baraza's union model lists
+/// `ContactListIDList, ContactList*` here, spec notes appendix A); encoding writes the flat form
+/// in every version, since the record does not say 1.3 requires the wrapper (inferred).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct GetListResponse {
+    /// The user's contact lists.
+    pub contact_lists: Vec<ContactListId>,
+    /// The default contact list.
+    pub default_contact_list: Option<ContactListId>,
+}
+
+impl Codec for GetListResponse {
+    fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
+        let mut out = GetListResponse::default();
+        let mut wrappers = Wrappers::default();
+        while let Some(child) = src.next_child()? {
+            match child {
+                Child::Known(Elem::ContactList) => {
+                    out.contact_lists.push(ContactListId::decode(src, Elem::ContactList)?)
+                }
+                Child::Known(Elem::ContactListIDList) => out.contact_lists.extend(wrappers.contact_lists(src)?),
+                Child::Known(Elem::DefaultContactList) => {
+                    <Option<ContactListId>>::accept(&mut out.default_contact_list, src, Elem::DefaultContactList)?
+                }
+                other => return Err(src.unexpected(&other)),
+            }
+        }
+        Ok(out)
+    }
+
+    fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
+        Field::encode(&self.contact_lists, w, Elem::ContactList)?;
+        Field::encode(&self.default_contact_list, w, Elem::DefaultContactList)
     }
 }
 
@@ -298,12 +328,17 @@ pub struct ListManageRequest {
     /// `ReceiveList` (T/F): whether the response carries the list's members. 1.2+, mandatory
     /// there; absent in 1.1.
     pub receive_list: Option<bool>,
+    /// `AuthorizeAndGrant` (T/F): presumably also authorise the added members' presence and put
+    /// them on the grant list (1.3 authorises through contact lists, spec notes 2.3; meaning
+    /// not public). 1.3; inferred from the Baraza union model `(ContactList, (AddNickList |
+    /// RemoveNickList | ContactListProperties), ReceiveList, AuthorizeAndGrant)`.
+    pub authorize_and_grant: Option<bool>,
 }
 
 impl ListManageRequest {
     /// No change (with `receive_list`, a fetch of the list).
     pub fn new(contact_list: impl Into<ContactListId>) -> Self {
-        ListManageRequest { contact_list: contact_list.into(), change: None, receive_list: None }
+        ListManageRequest { contact_list: contact_list.into(), ..Default::default() }
     }
 
     /// Adds members.
@@ -330,6 +365,12 @@ impl ListManageRequest {
         self.receive_list = Some(receive);
         self
     }
+
+    /// Sets `AuthorizeAndGrant` (1.3, refused by the 1.1 and 1.2 encoders).
+    pub fn with_authorize_and_grant(mut self, authorize: bool) -> Self {
+        self.authorize_and_grant = Some(authorize);
+        self
+    }
 }
 
 impl Codec for ListManageRequest {
@@ -337,6 +378,7 @@ impl Codec for ListManageRequest {
         let mut contact_list = None;
         let mut change = None;
         let mut receive_list = None;
+        let mut authorize_and_grant = None;
         while let Some(child) = src.next_child()? {
             match child {
                 Child::Known(Elem::ContactList) => {
@@ -355,11 +397,14 @@ impl Codec for ListManageRequest {
                 Child::Known(Elem::ReceiveList) => {
                     <Option<bool> as Field>::accept(&mut receive_list, src, Elem::ReceiveList)?
                 }
+                Child::Known(Elem::AuthorizeAndGrant) => {
+                    <Option<bool> as Field>::accept(&mut authorize_and_grant, src, Elem::AuthorizeAndGrant)?
+                }
                 other => return Err(src.unexpected(&other)),
             }
         }
         let contact_list = <ContactListId as Field>::finish(contact_list, src, Elem::ContactList)?;
-        Ok(ListManageRequest { contact_list, change, receive_list })
+        Ok(ListManageRequest { contact_list, change, receive_list, authorize_and_grant })
     }
 
     fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
@@ -370,7 +415,8 @@ impl Codec for ListManageRequest {
             Some(ListChange::ContactListProperties(p)) => encode_element(w, Elem::ContactListProperties, p)?,
             None => {}
         }
-        encode_field(w, &self.receive_list, Elem::ReceiveList, &[Version::V1_2, Version::V1_3])
+        encode_field(w, &self.receive_list, Elem::ReceiveList, &[Version::V1_2, Version::V1_3])?;
+        encode_field(w, &self.authorize_and_grant, Elem::AuthorizeAndGrant, &[Version::V1_3])
     }
 }
 
@@ -393,20 +439,80 @@ impl ListManageResponse {
     }
 }
 
-csp_struct! {
-    /// `CreateAttributeList-Request (PresenceSubList, UserID*, ContactList*, DefaultList)`:
-    /// authorises attributes proactively for users, contact lists' members, and (with
-    /// `DefaultList` T) everyone by default (answered with `Status`; spec notes 2.4, 4.1; seed
-    /// 3.3.2).
-    pub struct CreateAttributeListRequest {
-        /// The attributes authorised (names only).
-        pub presence_sub_list: AttrSet = PresenceSubList,
-        /// Users it applies to.
-        pub user_ids: Vec<UserId> = UserID,
-        /// Contact lists it applies to.
-        pub contact_lists: Vec<ContactListId> = ContactList,
-        /// Whether it is (also) the default attribute list.
-        pub default_list: bool = DefaultList,
+/// `CreateAttributeList-Request (PresenceSubList, UserID*, ContactList*, DefaultList)`:
+/// authorises attributes proactively for users, contact lists' members, and (with `DefaultList`
+/// T) everyone by default (answered with `Status`; spec notes 2.4, 4.1; seed 3.3.2).
+///
+/// 1.3 adds `DefaultNotify?`, `UserNotify?` and `ContactListNotify?` (T/F) at the end, and may
+/// wrap the ids in `UserIDList` / `ContactListIDList` (1.3; inferred from the Baraza union model
+/// `(PresenceSubList, UserIDList, UserID*, ContactListIDList, ContactList*, DefaultList,
+/// DefaultNotify, UserNotify, ContactListNotify)`, spec notes appendix A). Decoding reads the
+/// wrappers into `user_ids` / `contact_lists`; encoding writes the flat form in every version.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct CreateAttributeListRequest {
+    /// The attributes authorised (names only).
+    pub presence_sub_list: AttrSet,
+    /// Users it applies to.
+    pub user_ids: Vec<UserId>,
+    /// Contact lists it applies to.
+    pub contact_lists: Vec<ContactListId>,
+    /// Whether it is (also) the default attribute list.
+    pub default_list: bool,
+    /// Presumably: notify the default list's watchers of the change (meaning not public). 1.3;
+    /// inferred from the Baraza union model.
+    pub default_notify: Option<bool>,
+    /// Presumably: notify the users of the change (meaning not public). 1.3; inferred from the
+    /// Baraza union model.
+    pub user_notify: Option<bool>,
+    /// Presumably: notify the contact lists' members of the change (meaning not public). 1.3;
+    /// inferred from the Baraza union model.
+    pub contact_list_notify: Option<bool>,
+}
+
+impl Codec for CreateAttributeListRequest {
+    fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
+        let mut presence_sub_list = None;
+        let mut default_list = None;
+        let mut out = CreateAttributeListRequest::default();
+        let mut wrappers = Wrappers::default();
+        while let Some(child) = src.next_child()? {
+            match child {
+                Child::Known(Elem::PresenceSubList) => {
+                    <AttrSet as Field>::accept(&mut presence_sub_list, src, Elem::PresenceSubList)?
+                }
+                Child::Known(Elem::UserID) => out.user_ids.push(UserId::decode(src, Elem::UserID)?),
+                Child::Known(Elem::UserIDList) => out.user_ids.extend(wrappers.user_ids(src)?),
+                Child::Known(Elem::ContactList) => {
+                    out.contact_lists.push(ContactListId::decode(src, Elem::ContactList)?)
+                }
+                Child::Known(Elem::ContactListIDList) => out.contact_lists.extend(wrappers.contact_lists(src)?),
+                Child::Known(Elem::DefaultList) => <bool as Field>::accept(&mut default_list, src, Elem::DefaultList)?,
+                Child::Known(Elem::DefaultNotify) => {
+                    <Option<bool>>::accept(&mut out.default_notify, src, Elem::DefaultNotify)?
+                }
+                Child::Known(Elem::UserNotify) => <Option<bool>>::accept(&mut out.user_notify, src, Elem::UserNotify)?,
+                Child::Known(Elem::ContactListNotify) => {
+                    <Option<bool>>::accept(&mut out.contact_list_notify, src, Elem::ContactListNotify)?
+                }
+                other => return Err(src.unexpected(&other)),
+            }
+        }
+        out.presence_sub_list = <AttrSet as Field>::finish(presence_sub_list, src, Elem::PresenceSubList)?;
+        out.default_list = <bool as Field>::finish(default_list, src, Elem::DefaultList)?;
+        Ok(out)
+    }
+
+    fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
+        encode_element(w, Elem::PresenceSubList, &self.presence_sub_list)?;
+        Field::encode(&self.user_ids, w, Elem::UserID)?;
+        Field::encode(&self.contact_lists, w, Elem::ContactList)?;
+        encode_element(w, Elem::DefaultList, &self.default_list)?;
+        encode_field(w, &self.default_notify, Elem::DefaultNotify, &[Version::V1_3])?;
+        encode_field(w, &self.user_notify, Elem::UserNotify, &[Version::V1_3])?;
+        encode_field(w, &self.contact_list_notify, Elem::ContactListNotify, &[Version::V1_3])
     }
 }
 
@@ -422,28 +528,93 @@ impl CreateAttributeListRequest {
     }
 }
 
-csp_struct! {
-    /// `DeleteAttributeList-Request (UserID*, ContactList*, DefaultList)` (answered with
-    /// `Status`; spec notes 2.4).
-    pub struct DeleteAttributeListRequest {
-        /// Users whose attribute lists go.
-        pub user_ids: Vec<UserId> = UserID,
-        /// Contact lists whose attribute lists go.
-        pub contact_lists: Vec<ContactListId> = ContactList,
-        /// Whether the default attribute list goes.
-        pub default_list: bool = DefaultList,
+/// `DeleteAttributeList-Request (UserID*, ContactList*, DefaultList)` (answered with `Status`;
+/// spec notes 2.4). Decoding also reads 1.3's `UserIDList` / `ContactListIDList` wrappers into
+/// `user_ids` / `contact_lists` (Baraza's union model `(UserIDList, UserID*, ContactListIDList,
+/// ContactList*, DefaultList)`, spec notes appendix A); encoding writes the flat form.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct DeleteAttributeListRequest {
+    /// Users whose attribute lists go.
+    pub user_ids: Vec<UserId>,
+    /// Contact lists whose attribute lists go.
+    pub contact_lists: Vec<ContactListId>,
+    /// Whether the default attribute list goes.
+    pub default_list: bool,
+}
+
+impl Codec for DeleteAttributeListRequest {
+    fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
+        let mut default_list = None;
+        let mut out = DeleteAttributeListRequest::default();
+        let mut wrappers = Wrappers::default();
+        while let Some(child) = src.next_child()? {
+            match child {
+                Child::Known(Elem::UserID) => out.user_ids.push(UserId::decode(src, Elem::UserID)?),
+                Child::Known(Elem::UserIDList) => out.user_ids.extend(wrappers.user_ids(src)?),
+                Child::Known(Elem::ContactList) => {
+                    out.contact_lists.push(ContactListId::decode(src, Elem::ContactList)?)
+                }
+                Child::Known(Elem::ContactListIDList) => out.contact_lists.extend(wrappers.contact_lists(src)?),
+                Child::Known(Elem::DefaultList) => <bool as Field>::accept(&mut default_list, src, Elem::DefaultList)?,
+                other => return Err(src.unexpected(&other)),
+            }
+        }
+        out.default_list = <bool as Field>::finish(default_list, src, Elem::DefaultList)?;
+        Ok(out)
+    }
+
+    fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
+        Field::encode(&self.user_ids, w, Elem::UserID)?;
+        Field::encode(&self.contact_lists, w, Elem::ContactList)?;
+        encode_element(w, Elem::DefaultList, &self.default_list)
     }
 }
 
-csp_struct! {
-    /// `GetAttributeList-Request (DefaultList, ContactList*, User*)` (spec notes 2.4).
-    pub struct GetAttributeListRequest {
-        /// Whether the default attribute list is wanted.
-        pub default_list: bool = DefaultList,
-        /// Contact lists whose attribute lists are wanted.
-        pub contact_lists: Vec<ContactListId> = ContactList,
-        /// Users whose attribute lists are wanted.
-        pub users: Vec<User> = User,
+/// `GetAttributeList-Request (DefaultList, ContactList*, User*)` (spec notes 2.4). Decoding also
+/// reads 1.3's `ContactListIDList` / `UserIDList` wrappers into `contact_lists` / `users`
+/// (Baraza's union model `(DefaultList, ContactListIDList, ContactList*, UserIDList, User*)`,
+/// spec notes appendix A); encoding writes the flat form.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct GetAttributeListRequest {
+    /// Whether the default attribute list is wanted.
+    pub default_list: bool,
+    /// Contact lists whose attribute lists are wanted.
+    pub contact_lists: Vec<ContactListId>,
+    /// Users whose attribute lists are wanted.
+    pub users: Vec<User>,
+}
+
+impl Codec for GetAttributeListRequest {
+    fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
+        let mut default_list = None;
+        let mut out = GetAttributeListRequest::default();
+        let mut wrappers = Wrappers::default();
+        while let Some(child) = src.next_child()? {
+            match child {
+                Child::Known(Elem::DefaultList) => <bool as Field>::accept(&mut default_list, src, Elem::DefaultList)?,
+                Child::Known(Elem::ContactList) => {
+                    out.contact_lists.push(ContactListId::decode(src, Elem::ContactList)?)
+                }
+                Child::Known(Elem::ContactListIDList) => out.contact_lists.extend(wrappers.contact_lists(src)?),
+                Child::Known(Elem::User) => out.users.push(User::decode(src, Elem::User)?),
+                Child::Known(Elem::UserIDList) => out.users.extend(wrappers.users(src)?),
+                other => return Err(src.unexpected(&other)),
+            }
+        }
+        out.default_list = <bool as Field>::finish(default_list, src, Elem::DefaultList)?;
+        Ok(out)
+    }
+
+    fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
+        encode_element(w, Elem::DefaultList, &self.default_list)?;
+        Field::encode(&self.contact_lists, w, Elem::ContactList)?;
+        Field::encode(&self.users, w, Elem::User)
     }
 }
 
@@ -673,6 +844,7 @@ mod tests {
             user_ids: vec!["wv:bob@x".into()],
             contact_lists: vec!["wv:a/friends@x".into()],
             default_list: false,
+            ..Default::default()
         };
         assert_eq!(p, Primitive::CreateAttributeListRequest(expected.clone()));
         round_trip(expected, &Version::ALL);
@@ -750,5 +922,152 @@ mod tests {
         for e in [Elem::AttListFunc, Elem::CALI, Elem::DALI, Elem::GALS] {
             assert!(e.exists_in(V1_2) && !e.exists_in(V1_3), "{e:?}");
         }
+    }
+
+    // --- 1.3 additions -------------------------------------------------------------------------
+
+    #[test]
+    fn get_list_response_reads_the_1_3_wrapper() {
+        let p = decode_xml(
+            V1_3,
+            "<GetList-Response><ContactListIDList><ContactList>wv:a/friends@x</ContactList>\
+             <ContactList>wv:a/work@x</ContactList></ContactListIDList>\
+             <DefaultContactList>wv:a/friends@x</DefaultContactList></GetList-Response>",
+        )
+        .unwrap();
+        let want =
+            GetListResponse::new(vec!["wv:a/friends@x".into(), "wv:a/work@x".into()], Some("wv:a/friends@x".into()));
+        assert_eq!(p, Primitive::GetListResponse(want.clone()));
+        let xml = String::from_utf8(crate::testutil::message(want.clone().into()).to_xml(V1_3).unwrap()).unwrap();
+        assert!(!xml.contains("ContactListIDList"), "flat form expected: {xml}");
+        round_trip(want, &Version::ALL);
+        let e = decode_xml(V1_3, "<GetList-Response><ContactListIDList/><ContactListIDList/></GetList-Response>")
+            .unwrap_err();
+        assert_eq!(
+            e,
+            Error::UnexpectedElement { path: format!("{PATH}/GetList-Response"), found: "ContactListIDList".into() }
+        );
+    }
+
+    #[test]
+    fn create_attribute_list_1_3() {
+        let p = decode_xml(
+            V1_3,
+            "<CreateAttributeList-Request><PresenceSubList><OnlineStatus/></PresenceSubList>\
+             <UserIDList><UserID>wv:bob@x</UserID></UserIDList><UserID>wv:carol@x</UserID>\
+             <ContactListIDList><ContactList>wv:a/friends@x</ContactList></ContactListIDList>\
+             <DefaultList>F</DefaultList><DefaultNotify>T</DefaultNotify><UserNotify>F</UserNotify>\
+             <ContactListNotify>T</ContactListNotify></CreateAttributeList-Request>",
+        )
+        .unwrap();
+        let want = CreateAttributeListRequest {
+            user_ids: vec!["wv:bob@x".into(), "wv:carol@x".into()],
+            contact_lists: vec!["wv:a/friends@x".into()],
+            default_notify: Some(true),
+            user_notify: Some(false),
+            contact_list_notify: Some(true),
+            ..CreateAttributeListRequest::new(attrs(&[PresenceAttr::OnlineStatus]))
+        };
+        assert_eq!(p, Primitive::CreateAttributeListRequest(want.clone()));
+        round_trip(want, &[V1_3]);
+        let base = || CreateAttributeListRequest::default_list(attrs(&[PresenceAttr::OnlineStatus]));
+        for v in [V1_1, V1_2] {
+            assert_not_in_version(
+                CreateAttributeListRequest { default_notify: Some(true), ..base() },
+                v,
+                "DefaultNotify",
+            );
+            assert_not_in_version(CreateAttributeListRequest { user_notify: Some(true), ..base() }, v, "UserNotify");
+            assert_not_in_version(
+                CreateAttributeListRequest { contact_list_notify: Some(true), ..base() },
+                v,
+                "ContactListNotify",
+            );
+        }
+        let e = decode_xml(
+            V1_3,
+            "<CreateAttributeList-Request><PresenceSubList/><DefaultList>T</DefaultList><UserNotify>yes</UserNotify></CreateAttributeList-Request>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::InvalidValue {
+                path: format!("{PATH}/CreateAttributeList-Request/UserNotify"),
+                value: "yes".into(),
+                expected: "T or F"
+            }
+        );
+        let e =
+            decode_xml(V1_3, "<CreateAttributeList-Request><DefaultList>T</DefaultList></CreateAttributeList-Request>")
+                .unwrap_err();
+        assert_eq!(
+            e,
+            Error::MissingElement { path: format!("{PATH}/CreateAttributeList-Request"), element: "PresenceSubList" }
+        );
+    }
+
+    #[test]
+    fn delete_and_get_attribute_list_read_1_3_wrappers() {
+        let p = decode_xml(
+            V1_3,
+            "<DeleteAttributeList-Request><UserIDList><UserID>wv:bob@x</UserID></UserIDList>\
+             <ContactListIDList><ContactList>wv:a/l@x</ContactList></ContactListIDList><DefaultList>F</DefaultList>\
+             </DeleteAttributeList-Request>",
+        )
+        .unwrap();
+        let want = DeleteAttributeListRequest {
+            user_ids: vec!["wv:bob@x".into()],
+            contact_lists: vec!["wv:a/l@x".into()],
+            default_list: false,
+        };
+        assert_eq!(p, Primitive::DeleteAttributeListRequest(want.clone()));
+        round_trip(want, &Version::ALL);
+        let e =
+            decode_xml(V1_3, "<DeleteAttributeList-Request><UserIDList/></DeleteAttributeList-Request>").unwrap_err();
+        assert_eq!(
+            e,
+            Error::MissingElement { path: format!("{PATH}/DeleteAttributeList-Request"), element: "DefaultList" }
+        );
+
+        let p = decode_xml(
+            V1_3,
+            "<GetAttributeList-Request><DefaultList>T</DefaultList>\
+             <ContactListIDList><ContactList>wv:a/l@x</ContactList></ContactListIDList>\
+             <UserIDList><UserID>wv:bob@x</UserID></UserIDList></GetAttributeList-Request>",
+        )
+        .unwrap();
+        let want = GetAttributeListRequest {
+            default_list: true,
+            contact_lists: vec!["wv:a/l@x".into()],
+            users: vec![User::new("wv:bob@x")],
+        };
+        assert_eq!(p, Primitive::GetAttributeListRequest(want.clone()));
+        round_trip(want, &Version::ALL);
+    }
+
+    #[test]
+    fn list_manage_authorize_and_grant() {
+        let p = decode_xml(
+            V1_3,
+            "<ListManage-Request><ContactList>wv:a/friends@x</ContactList><AddNickList><UserID>wv:bob@x</UserID></AddNickList>\
+             <ReceiveList>F</ReceiveList><AuthorizeAndGrant>T</AuthorizeAndGrant></ListManage-Request>",
+        )
+        .unwrap();
+        let want = ListManageRequest::add("wv:a/friends@x", NickList::new(vec![NickEntry::user("wv:bob@x")]))
+            .with_receive_list(false)
+            .with_authorize_and_grant(true);
+        assert_eq!(p, Primitive::ListManageRequest(want.clone()));
+        round_trip(want.clone(), &[V1_3]);
+        assert_not_in_version(want.clone(), V1_2, "AuthorizeAndGrant");
+        let e = decode_xml(
+            V1_3,
+            "<ListManage-Request><ContactList>l</ContactList><AuthorizeAndGrant>T</AuthorizeAndGrant>\
+             <AuthorizeAndGrant>F</AuthorizeAndGrant></ListManage-Request>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::UnexpectedElement { path: format!("{PATH}/ListManage-Request"), found: "AuthorizeAndGrant".into() }
+        );
     }
 }

@@ -14,8 +14,45 @@ use crate::codec::{
 use crate::elements::{CspResult, User};
 use crate::ids::{ContactListId, UserId};
 use crate::presence::{AttrSet, PresenceSubList};
+use crate::primitive::v13::{ContactListIdList, UserIdList};
 use crate::schema::Elem;
 use crate::{Error, ResultCode, Version};
+
+/// The 1.3 list wrappers `UserIDList (UserID*)` and `ContactListIDList (ContactList*)`, which 1.3
+/// puts where 1.1/1.2 list `User*`/`UserID*` and `ContactList*` (spec notes appendix A: Baraza's
+/// union model lists both forms in `SubscribePresence-Request`, `UnsubscribePresence-Request`,
+/// `GetPresence-Request`, the attribute-list requests and `GetList-Response`). Decoding reads a
+/// wrapper into the same field as the flat form (each wrapper at most once per primitive);
+/// encoding keeps the flat form in every version, because the record does not say that 1.3
+/// requires the wrappers (inferred).
+#[derive(Default)]
+pub(crate) struct Wrappers {
+    user_id_list: bool,
+    contact_list_id_list: bool,
+}
+
+impl Wrappers {
+    /// The user ids of a `UserIDList` just started.
+    pub(crate) fn user_ids<'a, S: Source<'a>>(&mut self, src: &mut S) -> Result<Vec<UserId>, Error> {
+        if std::mem::replace(&mut self.user_id_list, true) {
+            return Err(src.unexpected(&Child::Known(Elem::UserIDList)));
+        }
+        Ok(UserIdList::decode(src, Elem::UserIDList)?.user_ids)
+    }
+
+    /// The user ids of a `UserIDList` just started, as `User`s without client.
+    pub(crate) fn users<'a, S: Source<'a>>(&mut self, src: &mut S) -> Result<Vec<User>, Error> {
+        Ok(users_of(self.user_ids(src)?))
+    }
+
+    /// The contact lists of a `ContactListIDList` just started.
+    pub(crate) fn contact_lists<'a, S: Source<'a>>(&mut self, src: &mut S) -> Result<Vec<ContactListId>, Error> {
+        if std::mem::replace(&mut self.contact_list_id_list, true) {
+            return Err(src.unexpected(&Child::Known(Elem::ContactListIDList)));
+        }
+        Ok(ContactListIdList::decode(src, Elem::ContactListIDList)?.contact_lists)
+    }
+}
 
 /// `User` elements (without `ClientID`) for user ids.
 fn users_of<I: IntoIterator>(ids: I) -> Vec<User>
@@ -25,22 +62,58 @@ where
     ids.into_iter().map(User::new).collect()
 }
 
-csp_struct! {
-    /// `SubscribePresence-Request (User*, ContactList*, PresenceSubList?, AutoSubscribe)`:
-    /// subscribe to the presence of users and of the members of contact lists (spec notes 2.3;
-    /// seed 3.4.1). Without `PresenceSubList` every authorised attribute is asked for.
-    pub struct SubscribePresenceRequest {
-        /// Users to subscribe to.
-        pub users: Vec<User> = User,
-        /// Contact lists whose members to subscribe to.
-        pub contact_lists: Vec<ContactListId> = ContactList,
-        /// The attributes wanted (names only).
-        pub presence_sub_list: Option<AttrSet> = PresenceSubList,
-        /// `AutoSubscribe` (T/F): automatic subscription (status 760 when the server does not
-        /// support it; the exact semantics are not in the public record). 1.2 only, and
-        /// mandatory there; absent in 1.1 and removed in 1.3 (spec notes 2.3, 4.1). Decoding also
-        /// accepts libwbxml's 1.2 spelling `Auto-Subscribe`.
-        pub auto_subscribe: Option<bool> = AutoSubscribe [V1_2],
+/// `SubscribePresence-Request (User*, ContactList*, PresenceSubList?, AutoSubscribe)`:
+/// subscribe to the presence of users and of the members of contact lists (spec notes 2.3;
+/// seed 3.4.1). Without `PresenceSubList` every authorised attribute is asked for. Decoding also
+/// reads 1.3's `UserIDList` and `ContactListIDList` wrappers into `users` and `contact_lists`
+/// (encoding writes the flat form: the record does not say 1.3 requires the wrappers).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct SubscribePresenceRequest {
+    /// Users to subscribe to.
+    pub users: Vec<User>,
+    /// Contact lists whose members to subscribe to.
+    pub contact_lists: Vec<ContactListId>,
+    /// The attributes wanted (names only).
+    pub presence_sub_list: Option<AttrSet>,
+    /// `AutoSubscribe` (T/F): automatic subscription (status 760 when the server does not
+    /// support it; the exact semantics are not in the public record). 1.2 only, and
+    /// mandatory there; absent in 1.1 and removed in 1.3 (spec notes 2.3, 4.1). Decoding also
+    /// accepts libwbxml's 1.2 spelling `Auto-Subscribe`.
+    pub auto_subscribe: Option<bool>,
+}
+
+impl Codec for SubscribePresenceRequest {
+    fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
+        let mut out = SubscribePresenceRequest::default();
+        let mut wrappers = Wrappers::default();
+        while let Some(child) = src.next_child()? {
+            match child {
+                Child::Known(Elem::User) => out.users.push(User::decode(src, Elem::User)?),
+                Child::Known(Elem::UserIDList) => out.users.extend(wrappers.users(src)?),
+                Child::Known(Elem::ContactList) => {
+                    out.contact_lists.push(ContactListId::decode(src, Elem::ContactList)?)
+                }
+                Child::Known(Elem::ContactListIDList) => out.contact_lists.extend(wrappers.contact_lists(src)?),
+                Child::Known(Elem::PresenceSubList) => {
+                    <Option<AttrSet>>::accept(&mut out.presence_sub_list, src, Elem::PresenceSubList)?
+                }
+                Child::Known(Elem::AutoSubscribe) => {
+                    <Option<bool>>::accept(&mut out.auto_subscribe, src, Elem::AutoSubscribe)?
+                }
+                other => return Err(src.unexpected(&other)),
+            }
+        }
+        Ok(out)
+    }
+
+    fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
+        Field::encode(&self.users, w, Elem::User)?;
+        Field::encode(&self.contact_lists, w, Elem::ContactList)?;
+        Field::encode(&self.presence_sub_list, w, Elem::PresenceSubList)?;
+        encode_field(w, &self.auto_subscribe, Elem::AutoSubscribe, &[Version::V1_2])
     }
 }
 
@@ -74,13 +147,41 @@ impl SubscribePresenceRequest {
     }
 }
 
-csp_struct! {
-    /// `UnsubscribePresence-Request (User*, ContactList*)` (spec notes 2.3; seed 3.4.1).
-    pub struct UnsubscribePresenceRequest {
-        /// Users to unsubscribe from.
-        pub users: Vec<User> = User,
-        /// Contact lists whose members to unsubscribe from.
-        pub contact_lists: Vec<ContactListId> = ContactList,
+/// `UnsubscribePresence-Request (User*, ContactList*)` (spec notes 2.3; seed 3.4.1). Decoding
+/// also reads 1.3's `UserIDList` and `ContactListIDList` wrappers into `users` and
+/// `contact_lists` (encoding writes the flat form).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
+pub struct UnsubscribePresenceRequest {
+    /// Users to unsubscribe from.
+    pub users: Vec<User>,
+    /// Contact lists whose members to unsubscribe from.
+    pub contact_lists: Vec<ContactListId>,
+}
+
+impl Codec for UnsubscribePresenceRequest {
+    fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
+        let mut out = UnsubscribePresenceRequest::default();
+        let mut wrappers = Wrappers::default();
+        while let Some(child) = src.next_child()? {
+            match child {
+                Child::Known(Elem::User) => out.users.push(User::decode(src, Elem::User)?),
+                Child::Known(Elem::UserIDList) => out.users.extend(wrappers.users(src)?),
+                Child::Known(Elem::ContactList) => {
+                    out.contact_lists.push(ContactListId::decode(src, Elem::ContactList)?)
+                }
+                Child::Known(Elem::ContactListIDList) => out.contact_lists.extend(wrappers.contact_lists(src)?),
+                other => return Err(src.unexpected(&other)),
+            }
+        }
+        Ok(out)
+    }
+
+    fn encode<W: Sink>(&self, w: &mut W, _: Elem) -> Result<(), Error> {
+        Field::encode(&self.users, w, Elem::User)?;
+        Field::encode(&self.contact_lists, w, Elem::ContactList)
     }
 }
 
@@ -239,6 +340,9 @@ impl Default for PresenceTargets {
 /// (spec notes 2.3; seed 3.4.2). Users and contact lists cannot be mixed in one request: decoding
 /// refuses the second kind with [`Error::UnexpectedElement`], and a request naming neither with
 /// [`Error::MissingElement`]. Without `PresenceSubList` every authorised attribute is asked for.
+/// Decoding also reads 1.3's `UserIDList` / `ContactListIDList` wrappers (Baraza's union model
+/// has `(UserIDList | ContactListIDList | User* | ContactList*)` here) as users / contact lists;
+/// encoding writes the flat form.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(any(test, feature = "arbitrary"), derive(arbitrary::Arbitrary))]
@@ -279,8 +383,17 @@ impl Codec for GetPresenceRequest {
     fn decode<'a, S: Source<'a>>(src: &mut S, _: Elem) -> Result<Self, Error> {
         let mut targets: Option<PresenceTargets> = None;
         let mut presence_sub_list = None;
+        let mut wrappers = Wrappers::default();
         while let Some(child) = src.next_child()? {
             match (&child, &mut targets) {
+                (Child::Known(Elem::UserIDList), None) => targets = Some(PresenceTargets::Users(wrappers.users(src)?)),
+                (Child::Known(Elem::UserIDList), Some(PresenceTargets::Users(v))) => v.extend(wrappers.users(src)?),
+                (Child::Known(Elem::ContactListIDList), None) => {
+                    targets = Some(PresenceTargets::ContactLists(wrappers.contact_lists(src)?))
+                }
+                (Child::Known(Elem::ContactListIDList), Some(PresenceTargets::ContactLists(v))) => {
+                    v.extend(wrappers.contact_lists(src)?)
+                }
                 (Child::Known(Elem::User), None) => {
                     targets = Some(PresenceTargets::Users(vec![User::decode(src, Elem::User)?]))
                 }
@@ -297,8 +410,11 @@ impl Codec for GetPresenceRequest {
                 _ => return Err(src.unexpected(&child)),
             }
         }
-        let targets =
-            targets.ok_or_else(|| Error::MissingElement { path: src.path(), element: "User | ContactList" })?;
+        // No target at all, or only empty 1.3 wrappers: `User+ | ContactList+` is missing.
+        let targets = targets
+            .filter(|t| !matches!(t, PresenceTargets::Users(v) if v.is_empty()))
+            .filter(|t| !matches!(t, PresenceTargets::ContactLists(v) if v.is_empty()))
+            .ok_or_else(|| Error::MissingElement { path: src.path(), element: "User | ContactList" })?;
         Ok(GetPresenceRequest { targets, presence_sub_list })
     }
 
@@ -445,10 +561,16 @@ csp_open_enum! {
 }
 
 csp_struct! {
-    /// `Watcher (User, WatcherStatus?)` (1.2+).
+    /// `Watcher (User, WatcherStatus?)` (1.2+). 1.3 adds `UserID?` before `User` and
+    /// `FriendlyName?` after it (1.3; inferred from the Baraza union model `(UserID, User,
+    /// FriendlyName, WatcherStatus)`, spec notes appendix A; `User` stays mandatory).
     pub struct Watcher {
+        /// The watcher's id. 1.3; inferred from the Baraza union model.
+        pub user_id: Option<UserId> = UserID [V1_3],
         /// The watcher.
         pub user: User = User,
+        /// The watcher's display name. 1.3; inferred from the Baraza union model.
+        pub friendly_name: Option<String> = FriendlyName [V1_3],
         /// Its status.
         pub watcher_status: Option<WatcherStatus> = WatcherStatus,
     }
@@ -457,7 +579,7 @@ csp_struct! {
 impl Watcher {
     /// A watcher without status.
     pub fn new(user_id: impl Into<UserId>) -> Self {
-        Watcher { user: User::new(user_id), watcher_status: None }
+        Watcher { user: User::new(user_id), ..Default::default() }
     }
 }
 
@@ -596,7 +718,7 @@ mod tests {
         .unwrap();
         let expected = SubscribePresenceRequest {
             users: vec![
-                User { user_id: "wv:bob@x".into(), client_id: Some(ClientId::url("http://c/1")) },
+                User { client_id: Some(ClientId::url("http://c/1")), ..User::new("wv:bob@x") },
                 User::new("wv:carol@x"),
             ],
             contact_lists: vec!["wv:alice/friends@x".into()],
@@ -866,10 +988,10 @@ mod tests {
         let expected = GetWatcherListResponse {
             history_period: Some(60),
             watchers: vec![
-                Watcher { user: User::new("wv:eve@x"), watcher_status: Some(WatcherStatus::CurrentSubscriber) },
+                Watcher { watcher_status: Some(WatcherStatus::CurrentSubscriber), ..Watcher::new("wv:eve@x") },
                 Watcher {
-                    user: User::new("wv:mal@x"),
                     watcher_status: Some(WatcherStatus::Other("SOMETHING_ELSE".into())),
+                    ..Watcher::new("wv:mal@x")
                 },
                 Watcher::new("wv:tom@x"),
             ],
@@ -958,5 +1080,147 @@ mod tests {
             assert!(e.exists_in(V1_2) && !e.exists_in(V1_3), "{e:?}");
         }
         assert!(!Elem::GetReactiveAuthStatusResponse.exists_in(V1_1));
+    }
+
+    // --- 1.3 additions -------------------------------------------------------------------------
+
+    #[test]
+    fn subscribe_and_unsubscribe_read_1_3_wrappers() {
+        // 1.3 wraps the ids (Baraza union model); they land in the same fields as the flat form.
+        let p = decode_xml(
+            V1_3,
+            "<SubscribePresence-Request><UserIDList><UserID>wv:bob@x</UserID><UserID>wv:carol@x</UserID></UserIDList>\
+             <User><UserID>wv:dave@x</UserID></User>\
+             <ContactListIDList><ContactList>wv:alice/friends@x</ContactList></ContactListIDList>\
+             <PresenceSubList><OnlineStatus/></PresenceSubList></SubscribePresence-Request>",
+        )
+        .unwrap();
+        let want = SubscribePresenceRequest {
+            users: vec![User::new("wv:bob@x"), User::new("wv:carol@x"), User::new("wv:dave@x")],
+            contact_lists: vec!["wv:alice/friends@x".into()],
+            presence_sub_list: Some(attrs(&[PresenceAttr::OnlineStatus])),
+            auto_subscribe: None,
+        };
+        assert_eq!(p, Primitive::SubscribePresenceRequest(want.clone()));
+        // Encoding keeps the flat form (the record does not say 1.3 requires the wrappers).
+        let xml = String::from_utf8(crate::testutil::message(want.clone().into()).to_xml(V1_3).unwrap()).unwrap();
+        assert!(xml.contains("<User><UserID>wv:bob@x</UserID></User>") && !xml.contains("UserIDList"), "{xml}");
+        round_trip(want, &Version::ALL);
+
+        let p = decode_xml(
+            V1_3,
+            "<UnsubscribePresence-Request><ContactListIDList><ContactList>wv:a/l@x</ContactList></ContactListIDList>\
+             <UserIDList><UserID>wv:bob@x</UserID></UserIDList></UnsubscribePresence-Request>",
+        )
+        .unwrap();
+        let want =
+            UnsubscribePresenceRequest { users: vec![User::new("wv:bob@x")], contact_lists: vec!["wv:a/l@x".into()] };
+        assert_eq!(p, Primitive::UnsubscribePresenceRequest(want.clone()));
+        round_trip(want, &Version::ALL);
+
+        // A wrapper comes at most once; other children stay refused.
+        let e =
+            decode_xml(V1_3, "<UnsubscribePresence-Request><UserIDList/><UserIDList/></UnsubscribePresence-Request>")
+                .unwrap_err();
+        assert_eq!(
+            e,
+            Error::UnexpectedElement {
+                path: format!("{PATH}/UnsubscribePresence-Request"),
+                found: "UserIDList".into()
+            }
+        );
+        let e = decode_xml(
+            V1_3,
+            "<SubscribePresence-Request><UserIDList><User><UserID>wv:bob@x</UserID></User></UserIDList></SubscribePresence-Request>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::UnexpectedElement {
+                path: format!("{PATH}/SubscribePresence-Request/UserIDList"),
+                found: "User".into()
+            }
+        );
+    }
+
+    #[test]
+    fn get_presence_reads_1_3_wrappers() {
+        let p = decode_xml(
+            V1_3,
+            "<GetPresence-Request><UserIDList><UserID>wv:bob@x</UserID><UserID>wv:carol@x</UserID></UserIDList>\
+             <PresenceSubList><StatusText/></PresenceSubList></GetPresence-Request>",
+        )
+        .unwrap();
+        let want =
+            GetPresenceRequest::users(["wv:bob@x", "wv:carol@x"]).with_attributes(attrs(&[PresenceAttr::StatusText]));
+        assert_eq!(p, Primitive::GetPresenceRequest(want.clone()));
+        round_trip(want, &Version::ALL);
+        let p = decode_xml(
+            V1_3,
+            "<GetPresence-Request><ContactListIDList><ContactList>wv:a/l@x</ContactList></ContactListIDList></GetPresence-Request>",
+        )
+        .unwrap();
+        assert_eq!(p, Primitive::GetPresenceRequest(GetPresenceRequest::contact_lists(["wv:a/l@x"])));
+        // Users and contact lists still do not mix, wrapped or not.
+        let e = decode_xml(
+            V1_3,
+            "<GetPresence-Request><UserIDList><UserID>wv:bob@x</UserID></UserIDList><ContactList>wv:a/l@x</ContactList></GetPresence-Request>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::UnexpectedElement { path: format!("{PATH}/GetPresence-Request"), found: "ContactList".into() }
+        );
+        let e = decode_xml(
+            V1_3,
+            "<GetPresence-Request><ContactList>wv:a/l@x</ContactList><UserIDList><UserID>wv:bob@x</UserID></UserIDList></GetPresence-Request>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::UnexpectedElement { path: format!("{PATH}/GetPresence-Request"), found: "UserIDList".into() }
+        );
+        // An empty wrapper names nobody: the targets are missing, as without it.
+        let e = decode_xml(V1_3, "<GetPresence-Request><UserIDList/></GetPresence-Request>").unwrap_err();
+        assert_eq!(
+            e,
+            Error::MissingElement { path: format!("{PATH}/GetPresence-Request"), element: "User | ContactList" }
+        );
+    }
+
+    #[test]
+    fn watcher_1_3() {
+        let p = decode_xml(
+            V1_3,
+            "<GetWatcherList-Response><WatcherCount>1</WatcherCount><Watcher><UserID>wv:eve@x</UserID>\
+             <User><UserID>wv:eve@x</UserID></User><FriendlyName>Eve</FriendlyName>\
+             <WatcherStatus>FORMER_SUBSCRIBER</WatcherStatus></Watcher></GetWatcherList-Response>",
+        )
+        .unwrap();
+        let watcher = Watcher {
+            user_id: Some("wv:eve@x".into()),
+            friendly_name: Some("Eve".into()),
+            watcher_status: Some(WatcherStatus::FormerSubscriber),
+            ..Watcher::new("wv:eve@x")
+        };
+        let want = GetWatcherListResponse { watcher_count: Some(1), ..GetWatcherListResponse::new(vec![watcher]) };
+        assert_eq!(p, Primitive::GetWatcherListResponse(want.clone()));
+        round_trip(want, &[V1_3]);
+        let id =
+            GetWatcherListResponse::new(vec![Watcher { user_id: Some("wv:eve@x".into()), ..Watcher::new("wv:eve@x") }]);
+        assert_not_in_version(id, V1_2, "UserID");
+        let named =
+            GetWatcherListResponse::new(vec![Watcher { friendly_name: Some("E".into()), ..Watcher::new("wv:eve@x") }]);
+        assert_not_in_version(named, V1_2, "FriendlyName");
+        // `User` stays mandatory.
+        let e = decode_xml(
+            V1_3,
+            "<GetWatcherList-Response><Watcher><UserID>wv:eve@x</UserID></Watcher></GetWatcherList-Response>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            Error::MissingElement { path: format!("{PATH}/GetWatcherList-Response/Watcher"), element: "User" }
+        );
     }
 }

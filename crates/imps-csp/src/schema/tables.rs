@@ -766,6 +766,7 @@ pub(super) const NAMES: &[(&str, Elem)] = &[
     ("SearchPairList", Elem::SearchPairList),
     ("SegmentContent", Elem::SegmentContent),
     ("WV-CSP-Message", Elem::WVCSPMessage),
+    ("AcceptedCharSet", Elem::AcceptedCharset),
     ("AcceptedCharset", Elem::AcceptedCharset),
     ("ContentEncoding", Elem::ContentEncoding),
     ("DefaultLanguage", Elem::DefaultLanguage),
