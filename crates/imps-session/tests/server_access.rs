@@ -4,8 +4,8 @@
 mod support;
 
 use imps_csp::elements::ClientId;
-use imps_csp::primitive::access::*;
 use imps_csp::presence::ClientType;
+use imps_csp::primitive::access::*;
 use imps_csp::{Encoding, Primitive, ResultCode, Version};
 use imps_session::digest::{password_digest, DigestAlgorithm};
 use imps_session::server::{Output, ServerConfig, SessionEnd};
@@ -16,7 +16,14 @@ fn seed_7_1_login_with_password_in_every_version_and_encoding() {
     let mut e = engine();
     for v in Version::ALL {
         for enc in [Encoding::Xml, Encoding::Wbxml] {
-            let r = request(&mut e, T0, None, LoginRequest::with_password(uid("alice"), ClientId::url(format!("c-{v}-{enc:?}")), "pw-alice", "ck"), v, enc);
+            let r = request(
+                &mut e,
+                T0,
+                None,
+                LoginRequest::with_password(uid("alice"), ClientId::url(format!("c-{v}-{enc:?}")), "pw-alice", "ck"),
+                v,
+                enc,
+            );
             let Primitive::LoginResponse(l) = only(&r) else { panic!() };
             assert_eq!(l.result.code, ResultCode::SUCCESSFUL);
             assert_eq!(l.keep_alive_time, Some(300));
@@ -74,7 +81,10 @@ fn seed_7_1_expired_challenge_is_refused() {
     let mut e = engine();
     let r = req(&mut e, T0, None, LoginRequest::new(uid("bob"), ClientId::url("c"), "ck"));
     let Primitive::LoginResponse(ch) = only(&r) else { panic!() };
-    let (nonce, schema) = (ch.nonce.clone().unwrap(), DigestAlgorithm::from_schema_name(ch.digest_schema.as_ref().unwrap().as_str()).unwrap());
+    let (nonce, schema) = (
+        ch.nonce.clone().unwrap(),
+        DigestAlgorithm::from_schema_name(ch.digest_schema.as_ref().unwrap().as_str()).unwrap(),
+    );
     let mut good = LoginRequest::new(uid("bob"), ClientId::url("c"), "ck");
     good.digest_bytes = Some(password_digest(schema, &nonce, "pw-bob"));
     let later = T0.add_secs(121);
@@ -136,7 +146,12 @@ fn second_login_of_the_same_client_replaces_the_first() {
     assert!(e.session(&s1.clone().into()).is_none());
     assert!(e.session(&s2.clone().into()).is_some());
     // Another client of the same user is a second session.
-    let r = req(&mut e, T0, None, LoginRequest::with_password(uid("alice"), ClientId::url("http://client/other"), "pw-alice", "ck"));
+    let r = req(
+        &mut e,
+        T0,
+        None,
+        LoginRequest::with_password(uid("alice"), ClientId::url("http://client/other"), "pw-alice", "ck"),
+    );
     assert!(matches!(only(&r), Primitive::LoginResponse(l) if l.result.code.0 == 200));
     assert_eq!(e.sessions().count(), 2);
 }
@@ -158,7 +173,10 @@ fn seed_7_2_capability_and_service_negotiation() {
     let r = req(&mut e, T0, Some(&s), ServiceRequest::new(ServiceTree::from_functions(wanted), false));
     let Primitive::ServiceResponse(sr) = only(&r) else { panic!("{r:?}") };
     assert_eq!(sr.agreed_functions(), wanted);
-    assert_ne!(status_code_or_none(&req(&mut e, T0, Some(&s), imps_csp::primitive::im::GetBlockedListRequest::default())), Some(506));
+    assert_ne!(
+        status_code_or_none(&req(&mut e, T0, Some(&s), imps_csp::primitive::im::GetBlockedListRequest::default())),
+        Some(506)
+    );
     assert_eq!(status_code(&req(&mut e, T0, Some(&s), imps_csp::primitive::im::GetMessageListRequest::default())), 506);
 }
 

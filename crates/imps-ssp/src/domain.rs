@@ -479,8 +479,17 @@ impl<S: Storage, R: Random> Domain<S, R> {
                     self.user_status(now, &u, ProfileStatus::Active);
                 }
             }
-            Output::SessionEnded { user, .. } => {
+            Output::SessionEnded { session, user, .. } => {
                 if self.engine.is_guest(user) {
+                    // A remote session ended: what it still owed upstream cannot come any more.
+                    let owed: Vec<(SessionId, TransactionId)> =
+                        self.st.deferred.keys().filter(|(s, _)| s == session).cloned().collect();
+                    for key in owed {
+                        if let Some((up, _)) = self.st.deferred.remove(&key) {
+                            self.respond(&up, status(ResultCode::SERVICE_UNAVAILABLE));
+                        }
+                    }
+                    self.stash.remove(session);
                     return;
                 }
                 let user = user.clone();
@@ -731,7 +740,6 @@ impl<S: Storage, R: Random> Domain<S, R> {
             }
             Origin::Internal => {}
         }
-        self.process(now);
     }
 
     /// Sends a response to an upstream transaction.

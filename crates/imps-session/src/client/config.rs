@@ -189,7 +189,7 @@ impl ClientConfig {
     /// 65 536.
     pub fn new(user_id: impl Into<UserId>, password: impl Into<String>, client_id: ClientId) -> Self {
         let mut capabilities = CapabilityList::new(ClientType::MobilePhone, DeliveryMethod::Push, 1, 65_536);
-        capabilities.accepted_content_types = vec!["text/plain".to_owned()];
+        capabilities.accepted_content_types = vec!["text/plain".into()];
         capabilities.accepted_content_length = Some(65_536);
         capabilities.supported_bearers = vec![Bearer::Http];
         ClientConfig {

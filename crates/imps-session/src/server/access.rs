@@ -144,7 +144,9 @@ impl<S: Storage, R: Random> Engine<S, R> {
                 if let Some(ttl) = req.time_to_live {
                     s.keep_alive_secs = ttl.clamp(self.config.min_keep_alive_secs, self.config.max_keep_alive_secs);
                 }
-                KeepAliveResponse::ok(Some(s.keep_alive_secs)).into()
+                let (secs, expires) = (s.keep_alive_secs, s.expires_at(self.config.keep_alive_grace_secs));
+                self.session_expiry_moved(expires);
+                KeepAliveResponse::ok(Some(secs)).into()
             }
             Primitive::ClientCapabilityRequest(req) => {
                 let Some(caps) = req.capability_list else {
@@ -158,7 +160,7 @@ impl<S: Storage, R: Random> Engine<S, R> {
                 let mut agreed = AgreedCapabilityList::default();
                 agreed.supported_bearers = caps.supported_bearers.clone();
                 agreed.server_poll_min = Some(caps.server_poll_min.unwrap_or(1).max(1));
-                s.capabilities = Some(caps.clone());
+                s.capabilities = Some(Box::new(caps.clone()));
                 if ctx.version == Version::V1_1 {
                     // 1.1 has no AgreedCapabilityList: the agreed capabilities echo the list.
                     let mut r = ClientCapabilityResponse::default();

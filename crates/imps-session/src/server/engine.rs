@@ -143,8 +143,9 @@ pub struct SessionState {
     pub last_seen: Timestamp,
     /// Agreed keep-alive time, seconds.
     pub keep_alive_secs: u32,
-    /// Capabilities the client announced (seed 7.2).
-    pub capabilities: Option<CapabilityList>,
+    /// Capabilities the client announced (seed 7.2). Boxed: the list is large and most of the
+    /// session state's size, and it is only read back rarely.
+    pub capabilities: Option<Box<CapabilityList>>,
     /// Agreed functions; `None` until service negotiation.
     pub agreed: Option<FunctionSet>,
     /// Current delivery method (seed 4.1): push or notify/pull.
@@ -185,7 +186,9 @@ pub(crate) struct Challenge {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EngineState {
     pub(crate) sessions: BTreeMap<SessionId, SessionState>,
-    pub(crate) user_sessions: BTreeMap<UserId, BTreeSet<SessionId>>,
+    /// Each user's live sessions, sorted (a user has a few at most: a sorted `Vec` costs one
+    /// small allocation where a `BTreeSet` costs a whole B-tree node).
+    pub(crate) user_sessions: BTreeMap<UserId, Vec<SessionId>>,
     pub(crate) challenges: BTreeMap<String, Challenge>,
     pub(crate) accounts: BTreeMap<UserId, Account>,
     pub(crate) presence: PresenceState,
@@ -257,6 +260,13 @@ pub struct Engine<S: Storage, R: Random> {
     pub(crate) st: EngineState,
     pub(crate) dirty: Dirty,
     pub(crate) outputs: VecDeque<Output>,
+    /// No live session expires before this instant (a lower bound): [`expire`](Self::expire)
+    /// walks every session only once it has passed, instead of at every input. Whatever can
+    /// bring a session's expiry forward lowers it ([`session_expiry_moved`](Self::session_expiry_moved)).
+    pub(crate) sessions_expire_from: Timestamp,
+    /// The sessions with a `Disconnect` queued (`SessionState::closing`), so that ending them
+    /// once it is fetched does not walk every session at every input.
+    pub(crate) closing_sessions: BTreeSet<SessionId>,
 }
 
 impl<S: Storage, R: Random> std::fmt::Debug for Engine<S, R> {
@@ -281,7 +291,16 @@ impl<S: Storage, R: Random> Engine<S, R> {
         st.presence = PresenceState::restore(&config, snapshot.users);
         st.im = ImState::restore(snapshot.messages);
         st.groups = GroupsState::restore(&config, snapshot.groups);
-        let mut engine = Engine { config, storage, rng, st, dirty: Dirty::default(), outputs: VecDeque::new() };
+        let mut engine = Engine {
+            config,
+            storage,
+            rng,
+            st,
+            dirty: Dirty::default(),
+            outputs: VecDeque::new(),
+            sessions_expire_from: Timestamp(0),
+            closing_sessions: BTreeSet::new(),
+        };
         engine.install_public_groups();
         engine.flush();
         Ok(engine)
@@ -426,8 +445,16 @@ impl<S: Storage, R: Random> Engine<S, R> {
 
     /// Ends sessions whose `Disconnect` has been fetched.
     fn end_closing_sessions(&mut self, now: Timestamp) {
-        let done: Vec<SessionId> =
-            self.st.sessions.values().filter(|s| s.closing && s.queue.is_empty()).map(|s| s.id.clone()).collect();
+        if self.closing_sessions.is_empty() {
+            return;
+        }
+        let sessions = &self.st.sessions;
+        let done: Vec<SessionId> = self
+            .closing_sessions
+            .iter()
+            .filter(|sid| sessions.get(*sid).is_some_and(|s| s.closing && s.queue.is_empty()))
+            .cloned()
+            .collect();
         for sid in done {
             self.end_session(now, &sid, SessionEnd::Disconnected);
         }
@@ -462,11 +489,12 @@ impl<S: Storage, R: Random> Engine<S, R> {
             self.log(session.cloned(), None, name, Some(ResultCode::INVALID_SESSION));
             return status(ResultCode::INVALID_SESSION).into();
         };
-        let (user, agreed) = {
+        let (user, agreed, expires) = {
             let s = self.st.sessions.get_mut(&sid).expect("checked");
             s.last_seen = now;
-            (s.user.clone(), s.agreed)
+            (s.user.clone(), s.agreed, s.expires_at(self.config.keep_alive_grace_secs))
         };
+        self.session_expiry_moved(expires);
         // Client answers to server requests may also come as request transactions of their own
         // (clients differ; spec notes 2.2, 2.3): accept them as such.
         let answer = matches!(
@@ -575,6 +603,8 @@ impl<S: Storage, R: Random> Engine<S, R> {
         s.last_seen = now;
         let awaited = t.id.as_ref().and_then(|id| s.awaiting.remove(id));
         let user = s.user.clone();
+        let expires = s.expires_at(self.config.keep_alive_grace_secs);
+        self.session_expiry_moved(expires);
         match (awaited, t.primitive) {
             (Some(Awaiting::MessageDelivery(mid)), p) => self.im_delivered(now, sid, &user, &mid, &p),
             (Some(Awaiting::Invitation(_)) | None, Primitive::InviteUserResponse(r)) => {
@@ -617,7 +647,7 @@ impl<S: Storage, R: Random> Engine<S, R> {
 
     /// The live sessions of a (normalised) user.
     pub(crate) fn sessions_of(&self, user: &UserId) -> Vec<SessionId> {
-        self.st.user_sessions.get(user).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+        self.st.user_sessions.get(user).map(|s| s.to_vec()).unwrap_or_default()
     }
 
     /// Whether a user has a live session.
@@ -663,6 +693,7 @@ impl<S: Storage, R: Random> Engine<S, R> {
         let tid = TransactionId::new(format!("srv-{}", s.next_tid));
         s.queue.push_back(Transaction::request(tid, disconnect));
         s.closing = true;
+        self.closing_sessions.insert(sid.clone());
         self.outputs.push_back(Output::Wake { session: sid.clone() });
         self.session_stops(now, sid);
         self.flush();
@@ -676,11 +707,22 @@ impl<S: Storage, R: Random> Engine<S, R> {
     }
 
     fn expire(&mut self, now: Timestamp) {
-        let grace = self.config.keep_alive_grace_secs;
-        let expired: Vec<SessionId> =
-            self.st.sessions.values().filter(|s| s.expires_at(grace) <= now).map(|s| s.id.clone()).collect();
-        for sid in expired {
-            self.end_session(now, &sid, SessionEnd::Expired);
+        if now >= self.sessions_expire_from {
+            let grace = self.config.keep_alive_grace_secs;
+            let mut expired = Vec::new();
+            let mut next = Timestamp(u64::MAX);
+            for s in self.st.sessions.values() {
+                let at = s.expires_at(grace);
+                if at <= now {
+                    expired.push(s.id.clone());
+                } else {
+                    next = next.min(at);
+                }
+            }
+            self.sessions_expire_from = next;
+            for sid in expired {
+                self.end_session(now, &sid, SessionEnd::Expired);
+            }
         }
         self.st.challenges.retain(|_, c| c.expires > now);
         self.presence_timeout(now);
@@ -705,9 +747,20 @@ impl<S: Storage, R: Random> Engine<S, R> {
         .min()
     }
 
+    /// A session's expiry changed (its last request, its keep-alive time): keeps
+    /// `sessions_expire_from` a lower bound. A later expiry needs nothing (the bound stays
+    /// valid); an earlier one (a shorter keep-alive time, a clock set back) lowers it.
+    pub(crate) fn session_expiry_moved(&mut self, expires: Timestamp) {
+        self.sessions_expire_from = self.sessions_expire_from.min(expires);
+    }
+
     /// Registers a new session.
     pub(crate) fn start_session(&mut self, s: SessionState) {
-        self.st.user_sessions.entry(s.user.clone()).or_default().insert(s.id.clone());
+        self.session_expiry_moved(s.expires_at(self.config.keep_alive_grace_secs));
+        let ids = self.st.user_sessions.entry(s.user.clone()).or_insert_with(|| Vec::with_capacity(1));
+        if let Err(i) = ids.binary_search(&s.id) {
+            ids.insert(i, s.id.clone());
+        }
         self.st.sessions.insert(s.id.clone(), s);
     }
 
@@ -732,8 +785,11 @@ impl<S: Storage, R: Random> Engine<S, R> {
             self.session_stops(now, sid);
         }
         let Some(s) = self.st.sessions.remove(sid) else { return };
+        self.closing_sessions.remove(sid);
         if let Some(set) = self.st.user_sessions.get_mut(&s.user) {
-            set.remove(sid);
+            if let Ok(i) = set.binary_search(sid) {
+                set.remove(i);
+            }
             if set.is_empty() {
                 self.st.user_sessions.remove(&s.user);
             }

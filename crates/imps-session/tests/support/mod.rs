@@ -28,7 +28,14 @@ pub fn uid(name: &str) -> imps_csp::ids::UserId {
 }
 
 /// Sends one request transaction through bytes in `encoding`/`version`; returns the reply.
-pub fn request(e: &mut TestEngine, now: Timestamp, session: Option<&str>, p: impl Into<Primitive>, v: Version, enc: Encoding) -> Message {
+pub fn request(
+    e: &mut TestEngine,
+    now: Timestamp,
+    session: Option<&str>,
+    p: impl Into<Primitive>,
+    v: Version,
+    enc: Encoding,
+) -> Message {
     let sd = match session {
         Some(s) => SessionDescriptor::inband(s.into()),
         None => SessionDescriptor::outband(),
@@ -55,7 +62,17 @@ pub fn only(m: &Message) -> &Primitive {
 
 /// Logs `name` in with a password; returns the session id.
 pub fn login(e: &mut TestEngine, now: Timestamp, name: &str) -> String {
-    let r = req(e, now, None, LoginRequest::with_password(uid(name), ClientId::url(format!("http://client/{name}")), format!("pw-{name}"), "cookie"));
+    let r = req(
+        e,
+        now,
+        None,
+        LoginRequest::with_password(
+            uid(name),
+            ClientId::url(format!("http://client/{name}")),
+            format!("pw-{name}"),
+            "cookie",
+        ),
+    );
     match only(&r) {
         Primitive::LoginResponse(l) => {
             assert_eq!(l.result.code.0, 200, "{l:?}");
