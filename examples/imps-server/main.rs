@@ -4,7 +4,8 @@
 //! cargo run --release --example imps-server -- --listen 127.0.0.1:PORT --accounts FILE --domain example.com [--db PATH]
 //! ```
 //!
-//! See `examples/README.md` for the options, the HTTP binding, the CIR channel and the log.
+//! The options are in `USAGE` below; the HTTP binding, the CIR channel, the store and the log are
+//! described in `server/mod.rs` and in the README's examples section.
 
 #[path = "server/mod.rs"]
 mod server;
