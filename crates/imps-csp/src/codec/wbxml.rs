@@ -269,7 +269,8 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
         let mut nodes = Vec::new();
         let mut text: Option<Cow<'a, str>> = None;
         fn flush(text: &mut Option<Cow<'_, str>>, nodes: &mut Vec<RawNode>) {
-            if let Some(t) = text.take() {
+            // Empty text (`STR_I ""`) is no content: encoding writes none for it.
+            if let Some(t) = text.take().filter(|t| !t.is_empty()) {
                 nodes.push(RawNode::Text(t.into_owned()));
             }
         }

@@ -288,7 +288,8 @@ impl<'a> Source<'a> for XmlSource<'a> {
         loop {
             let ev = self.reader.read_event().map_err(|e| xml_err(&self.reader, e))?;
             let flush = |text: &mut Option<Cow<'a, str>>, nodes: &mut Vec<RawNode>| {
-                if let Some(t) = text.take() {
+                // Empty text (`<![CDATA[]]>`) is no content: encoding writes none for it.
+                if let Some(t) = text.take().filter(|t| !t.is_empty()) {
                     nodes.push(RawNode::Text(t.into_owned()));
                 }
             };
