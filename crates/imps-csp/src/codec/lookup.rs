@@ -63,15 +63,113 @@ impl<V: Copy> StrTable<V> {
     }
 }
 
-/// [`Elem::from_name`]: every name of every version by hash; other names (known misspellings,
-/// unknown elements) through the schema's own search.
+/// A name's key: its length and its first and last (up to) 8 bytes, which together are the whole
+/// name when it is at most 16 bytes long (every CSP name but a few); longer names are compared in
+/// full as well.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct NameKey {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl NameKey {
+    #[inline]
+    fn of(name: &[u8]) -> NameKey {
+        let len = name.len();
+        let (head, tail) = if len >= 8 {
+            (word(&name[..8]), word(&name[len - 8..]))
+        } else {
+            let mut b = [0u8; 8];
+            b[..len].copy_from_slice(name);
+            (u64::from_le_bytes(b), 0)
+        };
+        NameKey { len, head, tail }
+    }
+
+    #[inline]
+    fn hash(self) -> usize {
+        let h = (self.head ^ self.tail.rotate_left(23) ^ self.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 40) as usize
+    }
+}
+
+#[inline]
+fn word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(b);
+    u64::from_le_bytes(w)
+}
+
+/// An open-addressing table of element names; a slot with `len == 0` is free.
+struct NameTable {
+    slots: Box<[(NameKey, &'static str, Elem)]>,
+    mask: usize,
+}
+
+impl NameTable {
+    fn new(entries: impl Iterator<Item = (&'static str, Elem)> + Clone) -> Self {
+        let n = entries.clone().count();
+        let size = (n * 4).next_power_of_two().max(16);
+        let free = (NameKey { len: 0, head: 0, tail: 0 }, "", Elem::ALL[0]);
+        let mut slots = vec![free; size].into_boxed_slice();
+        let mask = size - 1;
+        for (k, v) in entries {
+            debug_assert!(!k.is_empty());
+            let key = NameKey::of(k.as_bytes());
+            let mut i = key.hash() & mask;
+            loop {
+                if slots[i].0.len == 0 {
+                    slots[i] = (key, k, v);
+                    break;
+                }
+                if slots[i].1 == k {
+                    break; // the first entry wins
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        NameTable { slots, mask }
+    }
+
+    #[inline]
+    fn get(&self, name: &[u8]) -> Option<Elem> {
+        let key = NameKey::of(name);
+        let mut i = key.hash() & self.mask;
+        loop {
+            let (k, s, e) = self.slots[i];
+            if k == key && (key.len <= 16 || s.as_bytes() == name) {
+                return Some(e);
+            }
+            if k.len == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+/// [`Elem::from_name`]: every name of every version, then every other name the schema knows
+/// (known misspellings), by hash.
+#[inline]
 pub(crate) fn elem_from_name(name: &str) -> Option<Elem> {
-    static TABLE: OnceLock<StrTable<Elem>> = OnceLock::new();
+    elem_from_name_bytes(name.as_bytes())
+}
+
+/// [`elem_from_name`] of a name's bytes (no element name holds anything but ASCII).
+#[inline]
+pub(crate) fn elem_from_name_bytes(name: &[u8]) -> Option<Elem> {
+    static TABLE: OnceLock<NameTable> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let names = Elem::ALL.iter().flat_map(|&e| Version::ALL.into_iter().map(move |v| (e.name(v), e)));
-        StrTable::new(names, Elem::ALL[0])
+        // Other known names as the schema's own search resolves them.
+        let others = schema::NAMES.iter().filter_map(|&(n, _)| Some((n, Elem::from_name(n)?)));
+        NameTable::new(names.chain(others))
     });
-    table.get(name).or_else(|| Elem::from_name(name))
+    if name.is_empty() {
+        return None;
+    }
+    table.get(name)
 }
 
 struct ExtTables {
@@ -133,9 +231,28 @@ mod tests {
                 assert_eq!(elem_from_name(e.name(v)), Elem::from_name(e.name(v)), "{}", e.name(v));
             }
         }
-        for name in
-            ["Auto-Subscribe", "PreferredContent", "PreferredvCard", "", "x", "WV-CSP-Message ", "token 0x01:0x35"]
-        {
+        for &(name, _) in schema::NAMES {
+            // The XML source looks a prefixed name up whole first.
+            assert!(!name.contains(':'), "{name}");
+            assert_eq!(elem_from_name(name), Elem::from_name(name), "{name}");
+        }
+        for name in [
+            "Auto-Subscribe",
+            "PreferredContent",
+            "PreferredvCard",
+            "",
+            "x",
+            "WV-CSP-Message ",
+            "token 0x01:0x35",
+            "WV-CSP-Messag",
+            "WV-CSP-Messagf",
+            "PresenceSubLisT",
+            "\0",
+            "x\0",
+            "\0\0\0\0\0\0\0\0\0",
+            "TransactionContentX",
+            "TransactionContenX",
+        ] {
             assert_eq!(elem_from_name(name), Elem::from_name(name), "{name:?}");
         }
         for v in Version::ALL {

@@ -153,6 +153,27 @@ pub(crate) fn drop_layout_whitespace(nodes: &mut Vec<RawNode>) {
     }
 }
 
+/// Whether `text` is all ASCII whitespace ([`u8::is_ascii_whitespace`]): layout between
+/// elements. Indentation (line breaks, then spaces) is checked eight spaces at a time.
+#[inline]
+pub(crate) fn is_layout(text: &[u8]) -> bool {
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    let mut t = text;
+    while let [b'\n' | b'\r', rest @ ..] = t {
+        t = rest;
+    }
+    let mut chunks = t.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        if u64::from_le_bytes(w) != SPACES {
+            return t.iter().all(u8::is_ascii_whitespace);
+        }
+    }
+    let r = chunks.remainder();
+    r.iter().all(|&b| b == b' ') || r.iter().all(u8::is_ascii_whitespace)
+}
+
 pub(crate) fn child_name(child: &Child<'_>, version: Version) -> String {
     match child {
         Child::Known(e) => e.name(version).to_owned(),
@@ -542,3 +563,27 @@ macro_rules! csp_open_enum {
 }
 
 pub(crate) use csp_open_enum;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn is_layout_is_ascii_whitespace() {
+        let pieces: &[&[u8]] = &[b" ", b"\t", b"\n", b"\r", b"\x0c", b"\x0b", b"x", b"\0", b"\xc2\xa0", b"        "];
+        let mut cases: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for c in &cases {
+                for p in pieces {
+                    let mut n = c.clone();
+                    n.extend_from_slice(p);
+                    next.push(n);
+                }
+            }
+            cases.extend(next.into_iter().filter(|c| c.len() <= 40));
+            cases.dedup();
+        }
+        for c in &cases {
+            assert_eq!(super::is_layout(c), c.iter().all(u8::is_ascii_whitespace), "{c:?}");
+        }
+    }
+}

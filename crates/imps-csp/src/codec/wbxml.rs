@@ -9,7 +9,7 @@ use imps_wbxml::{
     AttrStart, AttrValue, Event, Extension, PublicId, Reader, StringTableMode, Tag, Writer, WriterHeader,
 };
 
-use super::path::{ElementPath, Seg};
+use super::path::ElementPath;
 use super::{Child, Content, Leaf, Sink, Source};
 use crate::raw::{RawElement, RawNode};
 use crate::schema::{self, Elem};
@@ -126,18 +126,30 @@ impl<'a> WbxmlSource<'a> {
         }
     }
 
-    fn resolve(&self, tag: &Tag<'a>) -> (Child<'a>, Seg) {
+    /// The child a start tag names, entered on the path.
+    #[inline]
+    fn enter(&mut self, tag: &Tag<'a>) -> Child<'a> {
         match tag {
             Tag::Token { page, token } => match Elem::from_token(self.version, *page, *token) {
-                Some(e) => (Child::Known(e), Seg::Known(e)),
+                Some(e) => {
+                    self.path.push_known(e);
+                    Child::Known(e)
+                }
                 None => {
                     let n = format!("token {page:#04x}:{token:#04x}");
-                    (Child::Unknown(Cow::Owned(n.clone())), Seg::Unknown(n))
+                    self.path.push_unknown(n.clone());
+                    Child::Unknown(Cow::Owned(n))
                 }
             },
             Tag::Literal(n) => match super::lookup::elem_from_name(n) {
-                Some(e) => (Child::Known(e), Seg::Known(e)),
-                None => (Child::Unknown(n.clone()), Seg::Unknown(n.to_string())),
+                Some(e) => {
+                    self.path.push_known(e);
+                    Child::Known(e)
+                }
+                None => {
+                    self.path.push_unknown(n.to_string());
+                    Child::Unknown(n.clone())
+                }
             },
         }
     }
@@ -296,8 +308,7 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
                 Event::Start { tag, has_attributes, .. } => {
                     flush(&mut text, &mut nodes);
                     let name = self.tag_name(&tag);
-                    let (_, seg) = self.resolve(&tag);
-                    self.path.push(seg);
+                    self.enter(&tag);
                     let attributes = if has_attributes { self.read_attributes()? } else { Vec::new() };
                     let children = self.raw_content()?;
                     nodes.push(RawNode::Element(RawElement { name, attributes, children }));
@@ -327,8 +338,7 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
 impl<'a> WbxmlSource<'a> {
     /// Starts child element `tag`, reading (and dropping) its attributes.
     fn start_child(&mut self, tag: &Tag<'a>, has_attributes: bool) -> Result<Child<'a>, Error> {
-        let (child, seg) = self.resolve(tag);
-        self.path.push(seg);
+        let child = self.enter(tag);
         if has_attributes {
             self.read_attributes()?;
         }

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::path::{ElementPath, Seg};
+use super::path::ElementPath;
 use super::{Child, Content, Leaf, Sink, Source};
 use crate::raw::{RawElement, RawNode};
 use crate::schema::Elem;
@@ -75,7 +75,7 @@ impl<'a> XmlSource<'a> {
             let ev = reader.read_event().map_err(|e| xml_err(&reader, e))?;
             match ev {
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                Event::Text(t) if super::is_layout(t.as_bytes()) => {}
                 Event::DocType(d) => {
                     let d = d.xml10_content();
                     doctype_version = doctype_public_id(&d).and_then(version_from_public_id);
@@ -131,7 +131,7 @@ impl<'a> XmlSource<'a> {
             match self.reader.read_event().map_err(|e| xml_err(&self.reader, e))? {
                 Event::Eof => return Ok(()),
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                Event::Text(t) if super::is_layout(t.as_bytes()) => {}
                 other => {
                     return Err(Error::UnexpectedContent {
                         path: String::new(),
@@ -165,8 +165,10 @@ impl<'a> XmlSource<'a> {
         Ok(())
     }
 
-    fn push(&mut self, seg: Seg, empty: bool) -> Result<(), Error> {
-        if self.path.push(seg) > self.max_depth {
+    /// After a start that made the path `depth` deep: checks the depth, notes an empty element.
+    #[inline]
+    fn started(&mut self, depth: usize, empty: bool) -> Result<(), Error> {
+        if depth > self.max_depth {
             return Err(Error::TooDeep { path: self.open_path(), limit: self.max_depth });
         }
         self.pending = if empty { Pending::EmptyEnd } else { Pending::None };
@@ -216,7 +218,8 @@ impl<'a> XmlSource<'a> {
             let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| xml_err(&self.reader, e))?;
             attributes.push((key.to_owned(), v.into_owned()));
         }
-        self.push(Seg::of_name(&name), empty)?;
+        let depth = self.path.push_name(&name);
+        self.started(depth, empty)?;
         let children = self.raw_content()?;
         Ok(RawElement { name, attributes, children })
     }
@@ -249,7 +252,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
                     self.pop();
                     return Ok(None);
                 }
-                Event::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                Event::Text(t) if super::is_layout(t.as_bytes()) => {}
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Eof => return Err(self.eof()),
                 Event::Text(t) => {
@@ -379,20 +382,31 @@ impl<'a> XmlSource<'a> {
     }
 
     /// Starts child element `s` (read as `Start`, or `Empty` when `empty`).
+    #[inline]
     fn start_child(&mut self, s: &BytesStart<'_>, empty: bool) -> Result<Child<'a>, Error> {
         if !s.attributes_raw().is_empty() {
             self.check_attributes(s)?;
         }
+        // No known name holds a ':', so a name found whole is its own local name.
+        let (child, depth) = match super::lookup::elem_from_name(s.name().as_ref()) {
+            Some(e) => (Child::Known(e), self.path.push_known(e)),
+            None => self.start_other(s),
+        };
+        self.started(depth, empty)?;
+        Ok(child)
+    }
+
+    /// [`start_child`](Self::start_child) of a prefixed or unknown name.
+    #[cold]
+    fn start_other(&mut self, s: &BytesStart<'_>) -> (Child<'a>, usize) {
         let name = s.local_name();
-        let (child, seg) = match super::lookup::elem_from_name(name.as_ref()) {
-            Some(e) => (Child::Known(e), Seg::Known(e)),
+        match super::lookup::elem_from_name(name.as_ref()) {
+            Some(e) => (Child::Known(e), self.path.push_known(e)),
             None => {
                 let n = name.as_ref().to_owned();
-                (Child::Unknown(Cow::Owned(n.clone())), Seg::Unknown(n))
+                (Child::Unknown(Cow::Owned(n.clone())), self.path.push_unknown(n))
             }
-        };
-        self.push(seg, empty)?;
-        Ok(child)
+        }
     }
 
     /// Ends the innermost open element; errors raised next name it.

@@ -7,6 +7,8 @@
 mod tables;
 
 pub use tables::Elem;
+/// Every XML name `Elem::from_name` knows (version names and known misspellings).
+pub(crate) use tables::NAMES;
 
 use crate::Version;
 use imps_wbxml::{AttrPage, AttrStartEntry, Language};

@@ -483,7 +483,7 @@ pub(super) const fn version_name(elem: Elem, version: Version) -> Option<&'stati
 
 /// Every XML name (all versions' names and known misspellings), sorted by length then bytes,
 /// for binary search.
-pub(super) const NAMES: &[(&str, Elem)] = &[
+pub(crate) const NAMES: &[(&str, Elem)] = &[
     ("MF", Elem::MF),
     ("MG", Elem::MG),
     ("MM", Elem::MM),
