@@ -50,6 +50,8 @@ enum Pending {
 }
 
 pub(crate) struct XmlSource<'a> {
+    /// The whole document.
+    input: &'a str,
     reader: Reader<&'a [u8]>,
     version: Version,
     path: ElementPath,
@@ -109,6 +111,7 @@ impl<'a> XmlSource<'a> {
                     };
                     let empty = matches!(ev, Event::Empty(_));
                     return Ok(XmlSource {
+                        input: text,
                         reader,
                         version,
                         path: ElementPath::root(),
@@ -128,7 +131,7 @@ impl<'a> XmlSource<'a> {
     /// After the root ends: only comments, PIs and whitespace may follow.
     pub(crate) fn finish(mut self) -> Result<(), Error> {
         loop {
-            match self.reader.read_event().map_err(|e| xml_err(&self.reader, e))? {
+            match self.read_event(false)? {
                 Event::Eof => return Ok(()),
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Text(t) if super::is_layout(t.as_bytes()) => {}
@@ -242,7 +245,10 @@ impl<'a> Source<'a> for XmlSource<'a> {
             return Ok(None);
         }
         loop {
-            let ev = self.reader.read_event().map_err(|e| xml_err(&self.reader, e))?;
+            let start = self.reader.buffer_position() as usize;
+            // Layout between elements (quick-xml's whitespace: space, tab, CR, LF) is skipped by
+            // the reader itself, without an event.
+            let ev = self.read_event(true)?;
             match ev {
                 Event::Start(ref s) | Event::Empty(ref s) => {
                     let empty = matches!(ev, Event::Empty(_));
@@ -252,14 +258,18 @@ impl<'a> Source<'a> for XmlSource<'a> {
                     self.pop();
                     return Ok(None);
                 }
+                // Other ASCII whitespace (form feed) after the skipped layout.
                 Event::Text(t) if super::is_layout(t.as_bytes()) => {}
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Eof => return Err(self.eof()),
-                Event::Text(t) => {
+                Event::Text(_) => {
+                    // The text as it came, with the layout the reader skipped.
+                    let end = self.reader.buffer_position() as usize;
+                    let t = self.input.get(start..end).unwrap_or_default();
                     return Err(Error::UnexpectedContent {
                         path: self.open_path(),
                         found: format!("text {:?}", t.chars().take(32).collect::<String>()),
-                    })
+                    });
                 }
                 other => {
                     return Err(Error::UnexpectedContent {
@@ -289,7 +299,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
         }
         let mut text: Option<Cow<'a, str>> = None;
         loop {
-            let ev = self.reader.read_event().map_err(|e| xml_err(&self.reader, e))?;
+            let ev = self.read_event(false)?;
             let flush = |text: &mut Option<Cow<'a, str>>, nodes: &mut Vec<RawNode>| {
                 // Empty text (`<![CDATA[]]>`) is no content: encoding writes none for it.
                 if let Some(t) = text.take().filter(|t| !t.is_empty()) {
@@ -341,7 +351,7 @@ impl<'a> XmlSource<'a> {
         }
         let mut acc: Option<Cow<'a, str>> = None;
         loop {
-            let ev = self.reader.read_event().map_err(|e| xml_err(&self.reader, e))?;
+            let ev = self.read_event(false)?;
             match ev {
                 Event::Text(t) => append(&mut acc, t.xml10_content()),
                 Event::CData(c) => append(&mut acc, c.xml10_content()),
@@ -407,6 +417,13 @@ impl<'a> XmlSource<'a> {
                 (Child::Unknown(Cow::Owned(n.clone())), self.path.push_unknown(n))
             }
         }
+    }
+
+    /// The next event; with `skip_layout`, whitespace before it is skipped (in element content).
+    #[inline]
+    fn read_event(&mut self, skip_layout: bool) -> Result<Event<'a>, Error> {
+        self.reader.config_mut().trim_text_start = skip_layout;
+        self.reader.read_event().map_err(|e| xml_err(&self.reader, e))
     }
 
     /// Ends the innermost open element; errors raised next name it.
@@ -579,5 +596,21 @@ impl Sink for XmlSink {
             self.out.push(b'>');
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Error, Message, Version};
+
+    #[test]
+    fn stray_text_is_reported_with_its_layout() {
+        let ns = Version::V1_2.csp_namespace();
+        for (text, shown) in [("\n  junk\n  ", "\n  junk\n  "), (" \u{c} y", " \u{c} y"), ("\r\n\tz", "\r\n\tz")] {
+            let doc = format!("<WV-CSP-Message xmlns=\"{ns}\">{text}<Session/></WV-CSP-Message>");
+            let e = Message::decode_xml(doc.as_bytes()).unwrap_err();
+            let found = format!("text {shown:?}");
+            assert_eq!(e, Error::UnexpectedContent { path: "/WV-CSP-Message".into(), found }, "{text:?}");
+        }
     }
 }
