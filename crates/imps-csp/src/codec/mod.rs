@@ -73,6 +73,20 @@ pub(crate) trait Source<'a> {
     /// elements is [`Error::UnexpectedContent`].
     fn leaf_or_child(&mut self) -> Result<Content<'a>, Error>;
 
+    /// The whole content of the current element as text (WBXML `OPAQUE` accepted when it is
+    /// UTF-8), through its end.
+    fn leaf_text(&mut self) -> Result<Cow<'a, str>, Error> {
+        match self.leaf()? {
+            Leaf::Text(t) => Ok(t),
+            Leaf::Opaque(Cow::Borrowed(b)) => {
+                std::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| self.invalid("<binary OPAQUE>", "text"))
+            }
+            Leaf::Opaque(Cow::Owned(b)) => {
+                String::from_utf8(b).map(Cow::Owned).map_err(|_| self.invalid("<binary OPAQUE>", "text"))
+            }
+        }
+    }
+
     /// The whole content of the current element as raw nodes, through its end.
     fn raw_content(&mut self) -> Result<Vec<RawNode>, Error>;
 
@@ -135,6 +149,9 @@ impl<'a, S: Source<'a>> Source<'a> for Resumed<'_, 'a, S> {
     }
     fn leaf_or_child(&mut self) -> Result<Content<'a>, Error> {
         self.src.leaf_or_child()
+    }
+    fn leaf_text(&mut self) -> Result<Cow<'a, str>, Error> {
+        self.src.leaf_text()
     }
     fn raw_content(&mut self) -> Result<Vec<RawNode>, Error> {
         self.src.raw_content()

@@ -8,16 +8,9 @@ use crate::schema::Elem;
 use crate::{DateTime, Error, ResultCode};
 
 /// The leaf's content as text (WBXML `OPAQUE` accepted when it is UTF-8).
+#[inline]
 pub(crate) fn leaf_text<'a, S: Source<'a>>(src: &mut S) -> Result<Cow<'a, str>, Error> {
-    match src.leaf()? {
-        Leaf::Text(t) => Ok(t),
-        Leaf::Opaque(Cow::Borrowed(b)) => {
-            std::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| src.invalid("<binary OPAQUE>", "text"))
-        }
-        Leaf::Opaque(Cow::Owned(b)) => {
-            String::from_utf8(b).map(Cow::Owned).map_err(|_| src.invalid("<binary OPAQUE>", "text"))
-        }
-    }
+    src.leaf_text()
 }
 
 /// Parses a CSP integer: decimal digits, surrounding whitespace allowed.

@@ -155,7 +155,16 @@ impl<'a> XmlSource<'a> {
         }
     }
 
+    #[cold]
     fn check_attributes(&self, s: &BytesStart<'_>) -> Result<(), Error> {
+        // Usually a single tolerated attribute (an xmlns): no duplicates to look for.
+        let mut single = s.attributes();
+        single.with_checks(false);
+        if let (Some(Ok(a)), None) = (single.next(), single.next()) {
+            if tolerated_attribute(a.key.as_ref()) {
+                return Ok(());
+            }
+        }
         for a in s.attributes() {
             let a = a.map_err(|e| xml_err(&self.reader, e))?;
             if !tolerated_attribute(a.key.as_ref()) {
@@ -292,6 +301,10 @@ impl<'a> Source<'a> for XmlSource<'a> {
         self.value(true)
     }
 
+    fn leaf_text(&mut self) -> Result<Cow<'a, str>, Error> {
+        self.text_leaf()
+    }
+
     fn raw_content(&mut self) -> Result<Vec<RawNode>, Error> {
         let mut nodes = Vec::new();
         if self.take_pending_end() {
@@ -349,9 +362,18 @@ impl<'a> XmlSource<'a> {
         if self.take_pending_end() {
             return Ok(Content::Leaf(Leaf::Text(Cow::Borrowed(""))));
         }
-        let mut acc: Option<Cow<'a, str>> = None;
+        let ev = self.read_event(false)?;
+        self.value_from(children, None, ev)
+    }
+
+    /// [`value`](Self::value) after the text `acc`, with event `ev` just read.
+    fn value_from(
+        &mut self,
+        children: bool,
+        mut acc: Option<Cow<'a, str>>,
+        mut ev: Event<'a>,
+    ) -> Result<Content<'a>, Error> {
         loop {
-            let ev = self.read_event(false)?;
             match ev {
                 Event::Text(t) => append(&mut acc, t.xml10_content()),
                 Event::CData(c) => append(&mut acc, c.xml10_content()),
@@ -388,6 +410,36 @@ impl<'a> XmlSource<'a> {
                     })
                 }
             }
+            ev = self.read_event(false)?;
+        }
+    }
+
+    /// [`Source::leaf_text`]: the common `text</end>` and `</end>` read directly.
+    #[inline]
+    fn text_leaf(&mut self) -> Result<Cow<'a, str>, Error> {
+        if self.take_pending_end() {
+            return Ok(Cow::Borrowed(""));
+        }
+        let (acc, ev) = match self.read_event(false)? {
+            Event::Text(t) => {
+                let text = t.xml10_content();
+                match self.read_event(false)? {
+                    Event::End(_) => {
+                        self.pop();
+                        return Ok(text);
+                    }
+                    ev => (Some(text), ev),
+                }
+            }
+            Event::End(_) => {
+                self.pop();
+                return Ok(Cow::Borrowed(""));
+            }
+            ev => (None, ev),
+        };
+        match self.value_from(false, acc, ev)? {
+            Content::Leaf(Leaf::Text(t)) => Ok(t),
+            _ => unreachable!("value_from(false) refuses child elements and yields text"),
         }
     }
 
