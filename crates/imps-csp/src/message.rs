@@ -455,8 +455,8 @@ fn decode_content<'a, S: Source<'a>>(src: &mut S) -> Result<Primitive, Error> {
                 })
             }
         },
-        Some(Child::Unknown(n)) => {
-            return Err(Error::UnknownPrimitive { path: src.parent_path(), found: n.into_owned() })
+        Some(Child::Unknown) => {
+            return Err(Error::UnknownPrimitive { path: src.parent_path(), found: src.current_name() })
         }
         None => return Err(Error::MissingElement { path: src.path(), element: "(a primitive)" }),
     };

@@ -614,8 +614,8 @@ impl Codec for AttrSet {
                         set.extensions.insert(e.name(src.version()).to_owned());
                     }
                 },
-                Child::Unknown(n) => {
-                    set.extensions.insert(n.to_string());
+                Child::Unknown => {
+                    set.extensions.insert(src.current_name());
                 }
             }
             src.skip()?;

@@ -19,13 +19,13 @@ use crate::schema::Elem;
 use crate::{DateTime, Error, Version};
 
 /// A child element met while decoding a container.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Child<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Child {
     /// A CSP element.
     Known(Elem),
     /// An element name that no CSP version defines (or a WBXML token the version's table lacks,
-    /// reported as `page:token`).
-    Unknown(Cow<'a, str>),
+    /// reported as `page:token`): [`Source::current_name`] tells it while it is open.
+    Unknown,
 }
 
 /// The content of a leaf element.
@@ -45,7 +45,7 @@ pub(crate) enum Content<'a> {
     Leaf(Leaf<'a>),
     /// Child elements: the first one has started (as from [`Source::next_child`]); continue
     /// with [`Resumed`] or `next_child`.
-    Child(Child<'a>),
+    Child(Child),
 }
 
 /// A decoding position in an XML or WBXML document, seen as a tree of [`Elem`]s.
@@ -60,7 +60,7 @@ pub(crate) trait Source<'a> {
 
     /// The next child of the current element; `None` when the current element ends (its end is
     /// consumed). Whitespace between children is skipped; other text is an error.
-    fn next_child(&mut self) -> Result<Option<Child<'a>>, Error>;
+    fn next_child(&mut self) -> Result<Option<Child>, Error>;
 
     /// The whole content of the current element as a leaf value, through its end.
     fn leaf(&mut self) -> Result<Leaf<'a>, Error>;
@@ -107,9 +107,20 @@ pub(crate) trait Source<'a> {
         p
     }
 
+    /// The name of the innermost open element (of a child just started).
+    fn current_name(&self) -> String;
+
+    /// The name of `child`, just started.
+    fn child_name(&self, child: &Child) -> String {
+        match child {
+            Child::Known(e) => e.name(self.version()).to_owned(),
+            Child::Unknown => self.current_name(),
+        }
+    }
+
     /// An [`Error::UnexpectedElement`] for `child`, just started, naming its parent's path.
-    fn unexpected(&self, child: &Child<'_>) -> Error {
-        Error::UnexpectedElement { path: self.parent_path(), found: child_name(child, self.version()) }
+    fn unexpected(&self, child: &Child) -> Error {
+        Error::UnexpectedElement { path: self.parent_path(), found: self.child_name(child) }
     }
 
     /// An [`Error::InvalidValue`] for the current element.
@@ -122,23 +133,23 @@ pub(crate) trait Source<'a> {
 /// A source whose first child has already been started (after [`Source::leaf_or_child`]
 /// returned [`Content::Child`]): `next_child` returns that child first, then continues. Lets a
 /// container's ordinary decoder (e.g. a `csp_struct!`) read such content.
-pub(crate) struct Resumed<'s, 'a, S: Source<'a>> {
+pub(crate) struct Resumed<'s, S> {
     src: &'s mut S,
-    first: Option<Child<'a>>,
+    first: Option<Child>,
 }
 
-impl<'s, 'a, S: Source<'a>> Resumed<'s, 'a, S> {
+impl<'s, S> Resumed<'s, S> {
     /// `src`, positioned just after the start of `first`.
-    pub(crate) fn new(src: &'s mut S, first: Child<'a>) -> Self {
+    pub(crate) fn new(src: &'s mut S, first: Child) -> Self {
         Resumed { src, first: Some(first) }
     }
 }
 
-impl<'a, S: Source<'a>> Source<'a> for Resumed<'_, 'a, S> {
+impl<'a, S: Source<'a>> Source<'a> for Resumed<'_, S> {
     fn version(&self) -> Version {
         self.src.version()
     }
-    fn next_child(&mut self) -> Result<Option<Child<'a>>, Error> {
+    fn next_child(&mut self) -> Result<Option<Child>, Error> {
         match self.first.take() {
             Some(c) => Ok(Some(c)),
             None => self.src.next_child(),
@@ -158,6 +169,9 @@ impl<'a, S: Source<'a>> Source<'a> for Resumed<'_, 'a, S> {
     }
     fn path(&self) -> String {
         self.src.path()
+    }
+    fn current_name(&self) -> String {
+        self.src.current_name()
     }
 }
 
@@ -189,13 +203,6 @@ pub(crate) fn is_layout(text: &[u8]) -> bool {
     }
     let r = chunks.remainder();
     r.iter().all(|&b| b == b' ') || r.iter().all(u8::is_ascii_whitespace)
-}
-
-pub(crate) fn child_name(child: &Child<'_>, version: Version) -> String {
-    match child {
-        Child::Known(e) => e.name(version).to_owned(),
-        Child::Unknown(n) => n.clone().into_owned(),
-    }
 }
 
 /// An encoding target (XML or WBXML writer) for one version.
@@ -407,7 +414,7 @@ macro_rules! csp_struct {
                             <$ty as $crate::codec::Field>::accept(&mut $field, src, $crate::schema::Elem::$elem)?, )*
                         other => {
                             $(
-                                let name = $crate::codec::child_name(&other, src.version());
+                                let name = $crate::codec::Source::child_name(src, &other);
                                 let children = src.raw_content()?;
                                 $ext.push($crate::raw::RawElement { name, attributes: Vec::new(), children });
                                 continue;

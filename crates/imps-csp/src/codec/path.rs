@@ -82,6 +82,15 @@ impl ElementPath {
         }
     }
 
+    /// The name of the innermost open element.
+    pub(crate) fn top_name(&self, version: Version) -> String {
+        match self.stack[..self.depth].last() {
+            Some(Seg::Known(e)) => e.name(version).to_owned(),
+            Some(Seg::Unknown(i)) => self.names[*i as usize].clone(),
+            None => String::new(),
+        }
+    }
+
     /// The path of the open elements (for errors raised inside an element).
     pub(crate) fn open(&self, version: Version) -> String {
         let mut p = String::new();

@@ -128,7 +128,7 @@ impl<'a> WbxmlSource<'a> {
 
     /// The child a start tag names, entered on the path.
     #[inline]
-    fn enter(&mut self, tag: &Tag<'a>) -> Child<'a> {
+    fn enter(&mut self, tag: &Tag<'a>) -> Child {
         match tag {
             Tag::Token { page, token } => match Elem::from_token(self.version, *page, *token) {
                 Some(e) => {
@@ -136,9 +136,8 @@ impl<'a> WbxmlSource<'a> {
                     Child::Known(e)
                 }
                 None => {
-                    let n = format!("token {page:#04x}:{token:#04x}");
-                    self.path.push_unknown(n.clone());
-                    Child::Unknown(Cow::Owned(n))
+                    self.path.push_unknown(format!("token {page:#04x}:{token:#04x}"));
+                    Child::Unknown
                 }
             },
             Tag::Literal(n) => match super::lookup::elem_from_name(n) {
@@ -148,7 +147,7 @@ impl<'a> WbxmlSource<'a> {
                 }
                 None => {
                     self.path.push_unknown(n.to_string());
-                    Child::Unknown(n.clone())
+                    Child::Unknown
                 }
             },
         }
@@ -246,7 +245,7 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
         self.version
     }
 
-    fn next_child(&mut self) -> Result<Option<Child<'a>>, Error> {
+    fn next_child(&mut self) -> Result<Option<Child>, Error> {
         loop {
             match self.reader.next()?.ok_or_else(|| self.eof())? {
                 Event::Start { tag, has_attributes, .. } => return self.start_child(&tag, has_attributes).map(Some),
@@ -333,11 +332,15 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
     fn path(&self) -> String {
         self.path.current(self.version)
     }
+
+    fn current_name(&self) -> String {
+        self.path.top_name(self.version)
+    }
 }
 
 impl<'a> WbxmlSource<'a> {
     /// Starts child element `tag`, reading (and dropping) its attributes.
-    fn start_child(&mut self, tag: &Tag<'a>, has_attributes: bool) -> Result<Child<'a>, Error> {
+    fn start_child(&mut self, tag: &Tag<'a>, has_attributes: bool) -> Result<Child, Error> {
         let child = self.enter(tag);
         if has_attributes {
             self.read_attributes()?;

@@ -249,7 +249,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
         self.version
     }
 
-    fn next_child(&mut self) -> Result<Option<Child<'a>>, Error> {
+    fn next_child(&mut self) -> Result<Option<Child>, Error> {
         if self.take_pending_end() {
             return Ok(None);
         }
@@ -353,6 +353,10 @@ impl<'a> Source<'a> for XmlSource<'a> {
     fn path(&self) -> String {
         self.path.current(self.version)
     }
+
+    fn current_name(&self) -> String {
+        self.path.top_name(self.version)
+    }
 }
 
 impl<'a> XmlSource<'a> {
@@ -445,7 +449,7 @@ impl<'a> XmlSource<'a> {
 
     /// Starts child element `s` (read as `Start`, or `Empty` when `empty`).
     #[inline]
-    fn start_child(&mut self, s: &BytesStart<'_>, empty: bool) -> Result<Child<'a>, Error> {
+    fn start_child(&mut self, s: &BytesStart<'_>, empty: bool) -> Result<Child, Error> {
         if !s.attributes_raw().is_empty() {
             self.check_attributes(s)?;
         }
@@ -460,14 +464,11 @@ impl<'a> XmlSource<'a> {
 
     /// [`start_child`](Self::start_child) of a prefixed or unknown name.
     #[cold]
-    fn start_other(&mut self, s: &BytesStart<'_>) -> (Child<'a>, usize) {
+    fn start_other(&mut self, s: &BytesStart<'_>) -> (Child, usize) {
         let name = s.local_name();
         match super::lookup::elem_from_name(name.as_ref()) {
             Some(e) => (Child::Known(e), self.path.push_known(e)),
-            None => {
-                let n = name.as_ref().to_owned();
-                (Child::Unknown(Cow::Owned(n.clone())), self.path.push_unknown(n))
-            }
+            None => (Child::Unknown, self.path.push_unknown(name.as_ref().to_owned())),
         }
     }
 

@@ -990,7 +990,7 @@ fn decode_wvcspfeat<'a, S: Source<'a>>(src: &mut S) -> Result<ServiceTree, Error
     while let Some(child) = src.next_child()? {
         let feature = match &child {
             Child::Known(e) => Feature::ALL.into_iter().find(|f| f.elem() == *e),
-            Child::Unknown(_) => None,
+            Child::Unknown => None,
         };
         match feature {
             Some(f) if tree.feature(f).is_none() => *tree.feature_mut(f) = Some(decode_feature(src, f)?),
@@ -1016,7 +1016,7 @@ fn decode_feature<'a, S: Source<'a>>(src: &mut S, feature: Feature) -> Result<Fe
                 }
                 _ => return Err(src.unexpected(&child)),
             },
-            Child::Unknown(_) => return Err(src.unexpected(&child)),
+            Child::Unknown => return Err(src.unexpected(&child)),
         }
     }
     Ok(if all { FeatureTree::All } else { FeatureTree::Groups(groups) })
@@ -1033,7 +1033,7 @@ fn decode_group<'a, S: Source<'a>>(src: &mut S, group: FunctionGroup) -> Result<
                 }
                 _ => return Err(src.unexpected(&child)),
             },
-            Child::Unknown(_) => return Err(src.unexpected(&child)),
+            Child::Unknown => return Err(src.unexpected(&child)),
         }
     }
     Ok(set)
