@@ -6,38 +6,15 @@
 //! watcher per update). Before the measurements it prints the heap bytes of engine state per
 //! watcher, counted by a counting global allocator.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicIsize, Ordering};
+
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use imps::auth::csp::ids::{ContactListId, UserId};
 use imps::auth::csp::presence::{AttrSet, Availability, PresenceAttr, PresenceSubList, TextAttr, UserAvailability};
 use imps::auth::{AttrTarget, AuthEngine, Contact, GetOutcome, Limits, ListProperties, SubscribeOutcome, Timestamp};
-
-/// Counts live heap bytes, to report the engine's state per watcher.
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 const WATCHERS: usize = 10_000;
 
@@ -54,7 +31,7 @@ fn watcher(i: usize) -> UserId {
 /// bytes of (authorisation state, subscriptions).
 fn build() -> (AuthEngine, UserId, isize, isize) {
     use PresenceAttr::*;
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = counting_alloc::live();
     let limits = Limits {
         max_contacts_per_list: WATCHERS,
         max_user_attribute_lists: WATCHERS,
@@ -105,7 +82,7 @@ fn build() -> (AuthEngine, UserId, isize, isize) {
         assert_eq!(r.outcome, GetOutcome::PendingAuthorisation);
         e.respond_authorisation(now, &p, &watcher(i), true).unwrap();
     }
-    let authorised = LIVE.load(Ordering::Relaxed);
+    let authorised = counting_alloc::live();
     // Subscriptions: half to everything, half to a few attributes.
     let few = set(&[StatusText, UserAvailability, StatusMood]);
     for i in 0..WATCHERS {
@@ -113,7 +90,7 @@ fn build() -> (AuthEngine, UserId, isize, isize) {
         let r = e.subscribe(now, &watcher(i), &p, attrs, None).unwrap();
         assert!(matches!(r.outcome, SubscribeOutcome::Subscribed { .. }));
     }
-    let subscribed = LIVE.load(Ordering::Relaxed);
+    let subscribed = counting_alloc::live();
     assert_eq!(e.watcher_list(now, &p).len(), WATCHERS);
     (e, p, authorised - before, subscribed - authorised)
 }

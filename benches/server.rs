@@ -17,14 +17,11 @@
 //!
 //! Run with `cargo bench --bench server`.
 
-// The counting global allocator below must implement the unsafe `GlobalAlloc` trait; nothing
-// else in this bench uses unsafe code.
-#![allow(unsafe_code)]
-
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use imps_csp::elements::ClientId;
@@ -39,33 +36,6 @@ use imps_csp::primitive::im::{MessageDelivered, SendMessageRequest};
 use imps_csp::{Encoding, Message, Primitive, SessionDescriptor, Transaction, TransactionMode, Version};
 use imps_session::server::{Account, Engine, MemoryStorage, ServerConfig};
 use imps_session::{SplitMix64, Timestamp};
-
-/// Counts live heap bytes and allocations.
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 type Server = Engine<MemoryStorage, SplitMix64>;
 
@@ -263,12 +233,12 @@ fn one_to_one(c: &mut Criterion) {
             bench.iter_custom(|iters| (0..iters).map(|_| s.deliver(path)).sum())
         });
         s.check();
-        let allocs = ALLOCS.load(Ordering::Relaxed);
+        let allocs = counting_alloc::allocs();
         const N: usize = 1_000;
         for _ in 0..N {
             s.deliver(path);
         }
-        let per = (ALLOCS.load(Ordering::Relaxed) - allocs) as f64 / N as f64;
+        let per = (counting_alloc::allocs() - allocs) as f64 / N as f64;
         println!("one_to_one/{}: {per:.0} allocations per delivery (client side included)", path.name());
         // The drain rule also asks the transport to re-read `poll_timeout` after each input.
         let t0 = Instant::now();
@@ -401,7 +371,7 @@ fn group_fanout(c: &mut Criterion) {
 // ---- bytes per idle session ----
 
 fn live() -> isize {
-    LIVE.load(Ordering::Relaxed)
+    counting_alloc::live()
 }
 
 fn json_len(e: &Server) -> usize {
