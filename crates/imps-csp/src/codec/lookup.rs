@@ -63,8 +63,8 @@ impl<V: Copy> StrTable<V> {
     }
 }
 
-/// A name's key: its length and its first and last (up to) 8 bytes, which together are the whole
-/// name when it is at most 16 bytes long (every CSP name but a few); longer names are compared in
+/// A name's key: its length and its first and last 8 bytes (4 and 4 below 8 bytes, the bytes
+/// themselves below 4), which together are the whole name when it is at most 16 bytes long (every CSP name but a few); longer names are compared in
 /// full as well.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct NameKey {
@@ -79,10 +79,11 @@ impl NameKey {
         let len = name.len();
         let (head, tail) = if len >= 8 {
             (word(&name[..8]), word(&name[len - 8..]))
+        } else if len >= 4 {
+            // Two overlapping halves: with the length, the whole name.
+            (u64::from(half(&name[..4])) | u64::from(half(&name[len - 4..])) << 32, 0)
         } else {
-            let mut b = [0u8; 8];
-            b[..len].copy_from_slice(name);
-            (u64::from_le_bytes(b), 0)
+            (name.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b)), 0)
         };
         NameKey { len, head, tail }
     }
@@ -92,6 +93,13 @@ impl NameKey {
         let h = (self.head ^ self.tail.rotate_left(23) ^ self.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (h >> 40) as usize
     }
+}
+
+#[inline]
+fn half(b: &[u8]) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(b);
+    u32::from_le_bytes(w)
 }
 
 #[inline]
@@ -132,7 +140,7 @@ impl NameTable {
         NameTable { slots, mask }
     }
 
-    #[inline]
+    #[inline(always)]
     fn get(&self, name: &[u8]) -> Option<Elem> {
         let key = NameKey::of(name);
         let mut i = key.hash() & self.mask;

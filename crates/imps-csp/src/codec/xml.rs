@@ -476,7 +476,16 @@ impl<'a> XmlSource<'a> {
     #[inline]
     fn read_event(&mut self, skip_layout: bool) -> Result<Event<'a>, Error> {
         self.reader.config_mut().trim_text_start = skip_layout;
-        self.reader.read_event().map_err(|e| xml_err(&self.reader, e))
+        match self.reader.read_event() {
+            Ok(ev) => Ok(ev),
+            Err(e) => Err(self.read_error(e)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn read_error(&self, e: quick_xml::Error) -> Error {
+        xml_err(&self.reader, e)
     }
 
     /// Ends the innermost open element; errors raised next name it.
