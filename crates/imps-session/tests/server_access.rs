@@ -164,10 +164,16 @@ fn seed_7_2_capability_and_service_negotiation() {
     let s = login(&mut e, T0, "alice");
     // Nothing agreed yet: a feature request is refused with 506.
     assert_eq!(status_code(&req(&mut e, T0, Some(&s), imps_csp::primitive::im::GetBlockedListRequest::default())), 506);
-    let caps = CapabilityList::new(ClientType::MobilePhone, DeliveryMethod::Notify, 1, 100_000);
+    let mut caps = CapabilityList::new(ClientType::Computer, DeliveryMethod::Notify, 1, 100_000);
+    caps.accepted_content_length = Some(4_096);
+    caps.supported_cir_methods = vec![CirMethod::Stcp, CirMethod::WapSms];
     let r = req(&mut e, T0, Some(&s), ClientCapabilityRequest::new(caps));
     assert!(matches!(only(&r), Primitive::ClientCapabilityResponse(c) if c.agreed_capability_list.is_some()));
-    assert_eq!(e.session(&s.clone().into()).unwrap().delivery, DeliveryMethod::Notify);
+    let session = e.session(&s.clone().into()).unwrap();
+    assert_eq!(session.delivery, DeliveryMethod::Notify);
+    assert_eq!(session.accepted_content_length, Some(4_096));
+    assert_eq!(session.client_type, Some(ClientType::Computer));
+    assert_eq!(session.cir_methods, [CirMethod::Stcp, CirMethod::WapSms]);
     let mut wanted = FunctionSet::default();
     wanted.insert(Function::GetSpInfo).insert(Function::GetBlockedList);
     let r = req(&mut e, T0, Some(&s), ServiceRequest::new(ServiceTree::from_functions(wanted), false));

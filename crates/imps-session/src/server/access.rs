@@ -108,7 +108,8 @@ impl<S: Storage, R: Random> Engine<S, R> {
             created: now,
             last_seen: now,
             keep_alive_secs: keep_alive,
-            capabilities: None,
+            client_type: None,
+            cir_methods: Vec::new(),
             agreed: None,
             delivery: DeliveryMethod::Push,
             accepted_content_length: None,
@@ -160,7 +161,8 @@ impl<S: Storage, R: Random> Engine<S, R> {
                 let mut agreed = AgreedCapabilityList::default();
                 agreed.supported_bearers = caps.supported_bearers.clone();
                 agreed.server_poll_min = Some(caps.server_poll_min.unwrap_or(1).max(1));
-                s.capabilities = Some(Box::new(caps.clone()));
+                s.client_type = Some(caps.client_type);
+                s.cir_methods = caps.supported_cir_methods.clone();
                 if ctx.version == Version::V1_1 {
                     // 1.1 has no AgreedCapabilityList: the agreed capabilities echo the list.
                     let mut r = ClientCapabilityResponse::default();

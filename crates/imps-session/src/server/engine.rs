@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use imps_csp::elements::{ClientId, CspResult};
 use imps_csp::ids::{GroupId, MessageId, SessionId, TransactionId, UserId};
-use imps_csp::primitive::access::{CapabilityList, DeliveryMethod, Function, FunctionSet, Status};
+use imps_csp::presence::ClientType;
+use imps_csp::primitive::access::{CirMethod, DeliveryMethod, Function, FunctionSet, Status};
 use imps_csp::{
     DecodeOptions, Encoding, Message, Originator, Primitive, PrimitiveKind, ResultCode, SessionDescriptor, SessionType,
     Transaction, TransactionMode, Version,
@@ -143,9 +144,13 @@ pub struct SessionState {
     pub last_seen: Timestamp,
     /// Agreed keep-alive time, seconds.
     pub keep_alive_secs: u32,
-    /// Capabilities the client announced (seed 7.2). Boxed: the list is large and most of the
-    /// session state's size, and it is only read back rarely.
-    pub capabilities: Option<Box<CapabilityList>>,
+    /// The client type the client announced in `ClientCapability-Request` (seed 7.2). Of its
+    /// capability list the session keeps what a server acts on: this, the CIR methods, the
+    /// initial delivery method (`delivery`) and `accepted_content_length`; the whole list
+    /// would double an idle session's size.
+    pub client_type: Option<ClientType>,
+    /// The CIR methods the client supports (for a transport choosing how to wake it).
+    pub cir_methods: Vec<CirMethod>,
     /// Agreed functions; `None` until service negotiation.
     pub agreed: Option<FunctionSet>,
     /// Current delivery method (seed 4.1): push or notify/pull.

@@ -880,7 +880,8 @@ impl<S: Storage, R: Random> Engine<S, R> {
             last_seen: now,
             // Never expires by keep-alive: its domain closes it.
             keep_alive_secs: u32::MAX,
-            capabilities: None,
+            client_type: None,
+            cir_methods: Vec::new(),
             agreed: Some(self.config.offered.functions().in_version(version)),
             delivery: DeliveryMethod::Push,
             accepted_content_length: None,
