@@ -76,15 +76,8 @@ pub(crate) trait Source<'a> {
     /// The whole content of the current element as text (WBXML `OPAQUE` accepted when it is
     /// UTF-8), through its end.
     fn leaf_text(&mut self) -> Result<Cow<'a, str>, Error> {
-        match self.leaf()? {
-            Leaf::Text(t) => Ok(t),
-            Leaf::Opaque(Cow::Borrowed(b)) => {
-                std::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| self.invalid("<binary OPAQUE>", "text"))
-            }
-            Leaf::Opaque(Cow::Owned(b)) => {
-                String::from_utf8(b).map(Cow::Owned).map_err(|_| self.invalid("<binary OPAQUE>", "text"))
-            }
-        }
+        let leaf = self.leaf()?;
+        leaf_into_text(self, leaf)
     }
 
     /// The whole content of the current element as raw nodes, through its end.
@@ -127,6 +120,19 @@ pub(crate) trait Source<'a> {
     fn invalid(&self, value: &str, expected: &'static str) -> Error {
         let value: String = value.chars().take(64).collect();
         Error::InvalidValue { path: self.path(), value, expected }
+    }
+}
+
+/// A leaf's content as text (WBXML `OPAQUE` accepted when it is UTF-8); `src` has just read it.
+pub(crate) fn leaf_into_text<'a, S: Source<'a> + ?Sized>(src: &S, leaf: Leaf<'a>) -> Result<Cow<'a, str>, Error> {
+    match leaf {
+        Leaf::Text(t) => Ok(t),
+        Leaf::Opaque(Cow::Borrowed(b)) => {
+            std::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| src.invalid("<binary OPAQUE>", "text"))
+        }
+        Leaf::Opaque(Cow::Owned(b)) => {
+            String::from_utf8(b).map(Cow::Owned).map_err(|_| src.invalid("<binary OPAQUE>", "text"))
+        }
     }
 }
 

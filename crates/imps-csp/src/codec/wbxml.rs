@@ -127,7 +127,7 @@ impl<'a> WbxmlSource<'a> {
     }
 
     /// The child a start tag names, entered on the path.
-    #[inline]
+    #[inline(always)]
     fn enter(&mut self, tag: &Tag<'a>) -> Child {
         match tag {
             Tag::Token { page, token } => match Elem::from_token(self.version, *page, *token) {
@@ -247,7 +247,7 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
 
     fn next_child(&mut self) -> Result<Option<Child>, Error> {
         loop {
-            match self.reader.next()?.ok_or_else(|| self.eof())? {
+            match self.next_event()? {
                 Event::Start { tag, has_attributes, .. } => return self.start_child(&tag, has_attributes).map(Some),
                 Event::End => {
                     self.pop();
@@ -274,6 +274,10 @@ impl<'a> Source<'a> for WbxmlSource<'a> {
 
     fn leaf_or_child(&mut self) -> Result<Content<'a>, Error> {
         self.value(true)
+    }
+
+    fn leaf_text(&mut self) -> Result<Cow<'a, str>, Error> {
+        self.text_leaf()
     }
 
     fn raw_content(&mut self) -> Result<Vec<RawNode>, Error> {
@@ -351,10 +355,19 @@ impl<'a> WbxmlSource<'a> {
     /// The content of the current element as a value, through its end; with `children`, a
     /// first child element (after whitespace only) is started and returned instead.
     fn value(&mut self, children: bool) -> Result<Content<'a>, Error> {
-        let mut text: Option<Cow<'a, str>> = None;
+        let ev = self.next_event()?;
+        self.value_from(children, None, ev)
+    }
+
+    /// [`value`](Self::value) after the text `text`, with event `ev` just read.
+    fn value_from(
+        &mut self,
+        children: bool,
+        mut text: Option<Cow<'a, str>>,
+        mut ev: Event<'a>,
+    ) -> Result<Content<'a>, Error> {
         let mut opaque: Option<Cow<'a, [u8]>> = None;
         loop {
-            let ev = self.reader.next()?.ok_or_else(|| self.eof())?;
             match ev {
                 Event::Text(t) => append(&mut text, t),
                 Event::Extension(ext) => {
@@ -410,6 +423,51 @@ impl<'a> WbxmlSource<'a> {
                     })
                 }
             }
+            ev = self.next_event()?;
+        }
+    }
+
+    /// The next event; the end of the document is an error (the root is still open).
+    #[inline(always)]
+    fn next_event(&mut self) -> Result<Event<'a>, Error> {
+        match self.reader.next() {
+            Ok(Some(ev)) => Ok(ev),
+            Ok(None) => Err(self.eof()),
+            Err(e) => Err(Error::Wbxml(e)),
+        }
+    }
+
+    /// [`Source::leaf_text`]: the common `text END`, `EXT_T_0 END` and `END` read directly.
+    #[inline]
+    fn text_leaf(&mut self) -> Result<Cow<'a, str>, Error> {
+        let (first, ev) = match self.next_event()? {
+            Event::Text(t) => (t, self.next_event()?),
+            Event::Extension(Extension::Token { n: 0, value })
+                if super::lookup::ext_value(self.version, value).is_some() =>
+            {
+                let v = super::lookup::ext_value(self.version, value).unwrap_or_default();
+                (Cow::Borrowed(v), self.next_event()?)
+            }
+            Event::End => {
+                self.pop();
+                return Ok(Cow::Borrowed(""));
+            }
+            ev => {
+                return self.leaf_text_from(None, ev);
+            }
+        };
+        if let Event::End = ev {
+            self.pop();
+            return Ok(first);
+        }
+        self.leaf_text_from(Some(first), ev)
+    }
+
+    /// [`text_leaf`](Self::text_leaf) through the general value loop.
+    fn leaf_text_from(&mut self, text: Option<Cow<'a, str>>, ev: Event<'a>) -> Result<Cow<'a, str>, Error> {
+        match self.value_from(false, text, ev)? {
+            Content::Leaf(leaf) => super::leaf_into_text(self, leaf),
+            Content::Child(_) => unreachable!("value_from(false) refuses child elements"),
         }
     }
 

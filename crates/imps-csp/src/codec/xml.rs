@@ -448,7 +448,7 @@ impl<'a> XmlSource<'a> {
     }
 
     /// Starts child element `s` (read as `Start`, or `Empty` when `empty`).
-    #[inline]
+    #[inline(always)]
     fn start_child(&mut self, s: &BytesStart<'_>, empty: bool) -> Result<Child, Error> {
         if !s.attributes_raw().is_empty() {
             self.check_attributes(s)?;
